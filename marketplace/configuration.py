@@ -1,0 +1,69 @@
+"""The marketplace's operator settings, independent of where they are stored.
+
+Saleor keeps them as the OCOP plugin's configuration (editable with ``pluginUpdate``);
+this module parses and validates the raw values, so a bad value is refused with a
+reason instead of breaking an import or a payout later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+COMMISSION_RATE = "commission_rate_percent"
+CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
+HIDE_UNCERTIFIED_PRODUCTS = "hide_uncertified_products"
+
+DEFAULTS = {
+    COMMISSION_RATE: "10",
+    CERTIFICATE_VALIDITY_MONTHS: "36",
+    HIDE_UNCERTIFIED_PRODUCTS: True,
+}
+
+
+class ConfigurationError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class MarketplaceSettings:
+    commission_rate_percent: Decimal
+    certificate_validity_months: int
+    hide_uncertified_products: bool
+
+
+def parse_settings(raw: dict) -> MarketplaceSettings:
+    """Turn stored string values into typed settings; raise ConfigurationError on bad input."""
+    values = {**DEFAULTS, **{k: v for k, v in raw.items() if v not in (None, "")}}
+
+    try:
+        rate = Decimal(str(values[COMMISSION_RATE]).strip().replace(",", "."))
+    except InvalidOperation:
+        rate = None
+    if rate is None or not rate.is_finite() or not Decimal(0) <= rate <= Decimal(100):
+        raise ConfigurationError(
+            COMMISSION_RATE,
+            "Tỷ lệ hoa hồng phải là số từ 0 đến 100 / "
+            "Commission rate must be a number from 0 to 100.",
+        )
+
+    months_text = str(values[CERTIFICATE_VALIDITY_MONTHS]).strip()
+    if not months_text.isdigit() or not 1 <= int(months_text) <= 120:
+        raise ConfigurationError(
+            CERTIFICATE_VALIDITY_MONTHS,
+            "Thời hạn giấy chứng nhận phải là số tháng nguyên từ 1 đến 120 / "
+            "Certificate validity must be a whole number of months from 1 to 120.",
+        )
+
+    hide = values[HIDE_UNCERTIFIED_PRODUCTS]
+    if not isinstance(hide, bool):
+        hide = str(hide).strip().lower() == "true"
+
+    return MarketplaceSettings(
+        commission_rate_percent=rate,
+        certificate_validity_months=int(months_text),
+        hide_uncertified_products=hide,
+    )

@@ -1,0 +1,65 @@
+"""Settings of the OCOP marketplace: Saleor 2.10's settings plus our apps and plugins.
+
+Every secret and address comes from the environment; see README "Configuration".
+"""
+
+import logging
+import os
+
+import plugins.saleor_compat  # noqa: F401  (must run before Saleor is imported)
+from saleor.settings import *  # noqa: F403
+from saleor.settings import INSTALLED_APPS, LOGGING, PLUGINS, TEMPLATES, get_bool_from_env
+
+import dj_database_url
+from django_prices.utils.formatting import get_currency_fraction
+
+from storefront_config import services
+
+logger = logging.getLogger("storefront_config.settings")
+
+ROOT_URLCONF = "storefront_config.urls"
+WSGI_APPLICATION = "storefront_config.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        services.database_url(), conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 600))
+    )
+}
+
+# Shop locale: Vietnam, dong, Vietnamese first with English available.
+DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "VN")
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "VND")
+DEFAULT_DECIMAL_PLACES = get_currency_fraction(DEFAULT_CURRENCY)
+AVAILABLE_CURRENCIES = [DEFAULT_CURRENCY]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
+STOREFRONT_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
+
+OCOP_APPS = ["marketplace", "catalog_sync", "storefront_config"]
+INSTALLED_APPS = INSTALLED_APPS + OCOP_APPS
+
+OCOP_PLUGINS = ["plugins.ocop.plugin.OCOPPlugin"]
+PLUGINS = PLUGINS + OCOP_PLUGINS
+
+# Files the shop writes (uploads, generated images) stay out of site-packages.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(services.DEVDATA_DIR / "media"))
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(services.DEVDATA_DIR / "static"))
+TEMPLATES[0]["DIRS"] = [str(services.REPO_ROOT / "storefront_config" / "templates")]
+
+# Celery: Redis when reachable; eager execution only as an explicit, logged fallback.
+CELERY_BROKER_URL = services.broker_url() or ""
+CELERY_TASK_ALWAYS_EAGER = get_bool_from_env("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+if CELERY_TASK_ALWAYS_EAGER and not os.environ.get("CELERY_TASK_ALWAYS_EAGER"):
+    logger.warning("No Celery broker reachable: tasks run eagerly in the web process.")
+CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
+CELERY_TIMEZONE = TIME_ZONE
+
+LOGGING["loggers"].update(
+    {
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ["marketplace", "plugins", "catalog_sync", "storefront_config"]
+    }
+)
+
+# Saleor 2.10's own models still use django.contrib.postgres JSONField.
+SILENCED_SYSTEM_CHECKS = ["fields.W904"]
