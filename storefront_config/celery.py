@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
 
-from saleor.celeryconf import app  # noqa: E402
+from saleor.celeryconf import app
 
 __all__ = ["app"]

@@ -104,3 +104,18 @@ def ensure_database_exists(url: str) -> bool:
             return True
     finally:
         connection.close()
+
+
+def development_secret_key() -> str:
+    """A stable secret for local runs (kept in .devdata), so every process signs alike.
+
+    Production sets SECRET_KEY in the environment; this is only read when it is unset.
+    """
+    path = DEVDATA_DIR / "secret_key"
+    if not path.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        DEVDATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(get_random_secret_key())
+        path.chmod(0o600)
+    return path.read_text().strip()

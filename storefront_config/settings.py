@@ -7,13 +7,16 @@ import logging
 import os
 
 import plugins.saleor_compat  # noqa: F401  (must run before Saleor is imported)
+from storefront_config import services
+
+if not os.environ.get("SECRET_KEY") and os.environ.get("DEBUG", "True") == "True":
+    os.environ["SECRET_KEY"] = services.development_secret_key()
+
 from saleor.settings import *  # noqa: F403
 from saleor.settings import INSTALLED_APPS, LOGGING, PLUGINS, TEMPLATES, get_bool_from_env
 
 import dj_database_url
 from django_prices.utils.formatting import get_currency_fraction
-
-from storefront_config import services
 
 logger = logging.getLogger("storefront_config.settings")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
@@ -49,6 +51,12 @@ class OCOPPlugin(BasePlugin):
             "help_text": "Keep products without a valid certificate unpublished.",
         },
     }
+
+    def __init__(self, *, configuration: list[dict], active: bool):
+        # Saleor 2.10 hands a plugin without stored configuration the class-level
+        # DEFAULT_CONFIGURATION itself, and pluginUpdate then edits it in place: a
+        # refused or rolled-back edit would change the defaults for the whole process.
+        super().__init__(configuration=copy.deepcopy(configuration), active=active)
 
     @property
     def settings(self) -> MarketplaceSettings:

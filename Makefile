@@ -1,0 +1,55 @@
+# Two commands matter: `make demo` and `make test`. Everything else is their plumbing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+# This machine's pip config names local mirror folders that may not exist; their
+# warnings are noise, real errors still fail the build (pipefail).
+PIP = $(BIN)/python -m pip --disable-pip-version-check --no-input -q
+QUIET_PIP = 2>&1 | { grep -v "WARNING: Location 'file:" || true; }
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
+PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
+
+.PHONY: help install demo test lint format clean
+
+help:
+	@echo "make demo   install, migrate, load sample data, serve the shop at http://127.0.0.1:8000"
+	@echo "make test   install, lint (ruff) and run the whole test suite on PostgreSQL"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(APP_STAMP): $(BIN)/python requirements/build.txt requirements/saleor.txt requirements/base.txt requirements/ocop.txt setup.cfg pyproject.toml
+	$(PIP) install -r requirements/build.txt $(QUIET_PIP)
+	$(PIP) install --no-deps --ignore-requires-python -r requirements/saleor.txt $(QUIET_PIP)
+	$(PIP) install --no-deps -r requirements/base.txt -r requirements/ocop.txt $(QUIET_PIP)
+	$(PIP) install --no-deps --no-build-isolation -e . $(QUIET_PIP)
+	touch $@
+
+$(TEST_STAMP): $(APP_STAMP) requirements/test.txt
+	$(PIP) install --no-deps -r requirements/test.txt $(QUIET_PIP)
+	touch $@
+
+install: $(APP_STAMP)
+
+demo: $(APP_STAMP)
+	$(BIN)/python -m storefront_config.demo
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .devdata test-results

@@ -1,0 +1,124 @@
+"""``make demo``: get a database, migrate, create a staff account, load sample data,
+start a Celery worker and serve the shop. Safe to run again: every step is idempotent.
+
+Run as ``python -m storefront_config.demo [--port 8000] [--no-serve]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+
+from storefront_config import services
+
+STAFF_EMAIL = os.environ.get("OCOP_DEMO_STAFF_EMAIL", "admin@ocop.test")
+SAMPLE_REGISTRY = services.REPO_ROOT / "catalog_sync" / "sample_data" / "ocop-registry-sample.csv"
+
+
+def prepare_database() -> str:
+    url = services.database_url()
+    if services.ensure_database_exists(url):
+        print(f"Created database {url}")
+    return url
+
+
+def configure_site(host: str) -> None:
+    from django.contrib.sites.models import Site
+
+    site = Site.objects.get_current()
+    site.name = os.environ.get("OCOP_SHOP_NAME", "Chợ OCOP Việt Nam")
+    site.domain = host
+    site.save()
+
+
+def ensure_staff_account() -> tuple[str, str]:
+    """Create the demo superuser once; its password is kept in .devdata and printed."""
+    from saleor.account.models import User
+
+    credentials = services.DEVDATA_DIR / "demo-staff-password"
+    password = credentials.read_text().strip() if credentials.exists() else ""
+    if not password:
+        password = os.environ.get("OCOP_DEMO_STAFF_PASSWORD") or secrets.token_urlsafe(12)
+        credentials.parent.mkdir(parents=True, exist_ok=True)
+        credentials.write_text(password)
+        credentials.chmod(0o600)
+    user = User.objects.filter(email=STAFF_EMAIL).first()
+    if user is None:
+        User.objects.create_superuser(STAFF_EMAIL, password)
+    elif not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return STAFF_EMAIL, password
+
+
+def load_sample_data() -> None:
+    from django.core.management import call_command, get_commands
+
+    if "ocop_import" in get_commands() and SAMPLE_REGISTRY.exists():
+        call_command("ocop_import", str(SAMPLE_REGISTRY))
+    else:
+        print("No sample registry to import yet.")
+
+
+def start_celery_worker() -> subprocess.Popen | None:
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        print("Celery: no broker reachable, tasks run eagerly in the web process.")
+        return None
+    schedule = services.DEVDATA_DIR / "celerybeat-schedule"
+    command = [
+        sys.executable, "-m", "celery", "-A", "storefront_config.celery", "worker",
+        "--beat", "--schedule", str(schedule), "--loglevel", "INFO", "--concurrency", "2",
+    ]  # fmt: skip
+    print(f"Celery: worker with beat on {settings.CELERY_BROKER_URL}")
+    return subprocess.Popen(command, cwd=services.REPO_ROOT)
+
+
+def serve(port: int) -> None:
+    from django.core.management import call_command
+
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
+    args = parser.parse_args(argv)
+
+    prepare_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    configure_site(f"127.0.0.1:{args.port}")
+    email, password = ensure_staff_account()
+    load_sample_data()
+    print(f"\nStaff account / Tài khoản quản trị: {email}  password / mật khẩu: {password}")
+    print(f"Shop: http://127.0.0.1:{args.port}/   GraphQL: http://127.0.0.1:{args.port}/graphql/\n")
+    if args.no_serve:
+        return 0
+
+    # Stop cleanly on SIGTERM too, so the worker and an embedded database stop with us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    worker = start_celery_worker()
+    try:
+        serve(args.port)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Fixtures shared by the whole suite.
+
+Saleor objects are built through Saleor's own models and utilities (not mocks), on the
+real PostgreSQL database that is migrated once per run (see tests/database.py).
+"""
+
+import pytest
+
+from tests.database import drop_worker_database, setup_worker_database
+
+pytest_plugins = ["tests.saleor_fixtures.catalog", "tests.saleor_fixtures.api"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Replaces pytest-django's per-worker migrate with a clone of one migrated template."""
+    from django.db import connection
+
+    base_name = connection.settings_dict["NAME"]
+    worker_name = connection.creation._get_test_db_name()
+    with django_db_blocker.unblock():
+        setup_worker_database(worker_name, base_name)
+    yield
+    with django_db_blocker.unblock():
+        drop_worker_database(worker_name)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Print the wall time CI asks for: the suite's, and the whole `make test` run's."""
+    import os
+    import time
+
+    suite = time.time() - terminalreporter._sessionstarttime
+    line = f"wall time: test suite {suite:.1f} s"
+    started = os.environ.get("OCOP_RUN_STARTED")
+    if started:
+        line += f"; whole run (install + lint + tests) {time.time() - int(started):.0f} s"
+    terminalreporter.write_line(line)

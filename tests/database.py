@@ -1,0 +1,137 @@
+"""One migrated Saleor database per run, cloned for each test worker.
+
+Migrating Saleor takes about half a minute; doing it once into a template database
+and cloning it (``CREATE DATABASE … TEMPLATE``, a file copy) for each pytest-xdist
+worker keeps the suite fast. The template's name carries a hash of the migrations,
+so a changed migration builds a new template and a stale one is never reused.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg2
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from psycopg2 import sql
+
+
+def migrations_fingerprint() -> str:
+    """Hash of every migration's name and, for migrations in this repo, its source."""
+    digest = hashlib.sha256()
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for app_label, name in sorted(loader.disk_migrations):
+        digest.update(f"{app_label}.{name}\n".encode())
+        module_file = Path(apps.get_app_config(app_label).path, "migrations", f"{name}.py")
+        if "site-packages" not in str(module_file) and module_file.exists():
+            digest.update(module_file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _server_connection():
+    params = dict(connection.get_connection_params())
+    params["database"] = "postgres"
+    params.pop("cursor_factory", None)
+    raw = psycopg2.connect(**params)
+    raw.autocommit = True
+    return raw
+
+
+def _database_exists(cursor, name: str) -> bool:
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+    return cursor.fetchone() is not None
+
+
+def _drop(cursor, name: str) -> None:
+    cursor.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+    )
+    cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+@contextmanager
+def _exclusive(name: str):
+    with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _use_database(name: str) -> None:
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def setup_worker_database(worker_name: str, base_name: str) -> None:
+    """Give this test process its own database, cloned from the migrated template."""
+    template = f"{base_name[:40]}_tpl_{migrations_fingerprint()}"
+    # One process at a time: the first builds the template, and PostgreSQL refuses to
+    # clone a template while another session is connected to it.
+    with _exclusive(template):
+        _ensure_template(template, base_name)
+        _create_from_template(worker_name, template)
+
+
+def _ensure_template(template: str, base_name: str) -> None:
+    raw = _server_connection()
+    try:
+        with raw.cursor() as cursor:
+            if _database_exists(cursor, template):
+                return
+            building = template + "_wip"
+            _drop(cursor, building)
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
+        original = connection.settings_dict["NAME"]
+        _use_database(building)
+        try:
+            call_command("migrate", interactive=False, verbosity=0, run_syncdb=True)
+        finally:
+            _use_database(original)
+        with raw.cursor() as cursor:
+            # Renaming publishes the template only once it is complete.
+            cursor.execute(
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(building), sql.Identifier(template)
+                )
+            )
+            cursor.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                [f"{base_name[:40]}_tpl_%", template],
+            )
+            for (stale,) in cursor.fetchall():
+                _drop(cursor, stale)
+    finally:
+        raw.close()
+
+
+def _create_from_template(name: str, template: str) -> None:
+    raw = _server_connection()
+    try:
+        with raw.cursor() as cursor:
+            _drop(cursor, name)
+            cursor.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+    finally:
+        raw.close()
+    _use_database(name)
+
+
+def drop_worker_database(name: str) -> None:
+    connection.close()
+    raw = _server_connection()
+    try:
+        with raw.cursor() as cursor:
+            _drop(cursor, name)
+    finally:
+        raw.close()
