@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install demo test lint format clean
+.PHONY: help install demo test lint format migrations clean
 
 help:
 	@echo "make demo   install, migrate, load sample data, serve the shop at http://127.0.0.1:8000"
@@ -50,6 +50,10 @@ format: $(TEST_STAMP)
 
 test: lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Never run plain `manage.py makemigrations`: it writes into the installed Saleor.
+migrations: $(APP_STAMP)
+	$(BIN)/python manage.py ocop_makemigrations --skip-checks
 
 clean:
 	rm -rf $(VENV) .devdata test-results

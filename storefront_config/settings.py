@@ -16,7 +16,7 @@ from saleor.settings import *  # noqa: F403
 from saleor.settings import INSTALLED_APPS, LOGGING, PLUGINS, TEMPLATES, get_bool_from_env
 
 import dj_database_url
-from django_prices.utils.formatting import get_currency_fraction
+from celery.schedules import crontab
 
 logger = logging.getLogger("storefront_config.settings")
 
@@ -32,7 +32,10 @@ DATABASES = {
 # Shop locale: Vietnam, dong, Vietnamese first with English available.
 DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "VN")
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "VND")
-DEFAULT_DECIMAL_PLACES = get_currency_fraction(DEFAULT_CURRENCY)
+# Amount columns keep the precision Saleor's migrations created (2 places): deriving it
+# from VND (0) would make Django see unmigrated changes in Saleor's own apps. VND
+# amounts stay whole: Saleor rounds money with the currency's own fraction (babel).
+DEFAULT_DECIMAL_PLACES = 2
 AVAILABLE_CURRENCIES = [DEFAULT_CURRENCY]
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 STOREFRONT_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -66,3 +69,10 @@ LOGGING["loggers"].update(
 
 # Saleor 2.10's own models still use django.contrib.postgres JSONField.
 SILENCED_SYSTEM_CHECKS = ["fields.W904"]
+
+CELERY_BEAT_SCHEDULE = {
+    "ocop-unpublish-expired-products": {
+        "task": "catalog_sync.tasks.unpublish_expired_products",
+        "schedule": crontab(hour=0, minute=5),
+    },
+}

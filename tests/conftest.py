@@ -28,6 +28,26 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
         drop_worker_database(worker_name)
 
 
+@pytest.fixture
+def run_on_commit():
+    """Django 3.1 has no captureOnCommitCallbacks: inside a test transaction, run the
+    callbacks a block scheduled with transaction.on_commit, as a real commit would."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def capture():
+        start = len(connection.run_on_commit)
+        yield
+        callbacks = connection.run_on_commit[start:]
+        del connection.run_on_commit[start:]
+        for _savepoints, callback in callbacks:
+            callback()
+
+    return capture
+
+
 def pytest_sessionstart(session):
     session.config._ocop_started = time.monotonic()
 

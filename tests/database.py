@@ -70,9 +70,13 @@ def _use_database(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
+_template_name = ""
+
+
 def setup_worker_database(worker_name: str, base_name: str) -> None:
     """Give this test process its own database, cloned from the migrated template."""
-    template = f"{base_name[:40]}_tpl_{migrations_fingerprint()}"
+    global _template_name
+    template = _template_name = f"{base_name[:40]}_tpl_{migrations_fingerprint()}"
     # One process at a time: the first builds the template, and PostgreSQL refuses to
     # clone a template while another session is connected to it.
     with _exclusive(template):
@@ -112,6 +116,39 @@ def _ensure_template(template: str, base_name: str) -> None:
         raw.close()
 
 
+def scratch_database_url(name: str) -> str:
+    """A fresh migrated database beside the test one, for work done by other processes
+    (a subprocess sees only committed data, and must not share the test transaction)."""
+    with _exclusive(_template_name):
+        raw = _server_connection()
+        try:
+            with raw.cursor() as cursor:
+                _drop(cursor, name)
+                cursor.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(_template_name)
+                    )
+                )
+        finally:
+            raw.close()
+    params = connection.get_connection_params()
+    host = params.get("host") or ""
+    port = params.get("port") or 5432
+    user = params.get("user") or "postgres"
+    if host.startswith("/"):
+        return f"postgres://{user}@/{name}?host={host}&port={port}"
+    return f"postgres://{user}@{host}:{port}/{name}"
+
+
+def drop_database(name: str) -> None:
+    raw = _server_connection()
+    try:
+        with raw.cursor() as cursor:
+            _drop(cursor, name)
+    finally:
+        raw.close()
+
+
 def _create_from_template(name: str, template: str) -> None:
     raw = _server_connection()
     try:
@@ -129,9 +166,4 @@ def _create_from_template(name: str, template: str) -> None:
 
 def drop_worker_database(name: str) -> None:
     connection.close()
-    raw = _server_connection()
-    try:
-        with raw.cursor() as cursor:
-            _drop(cursor, name)
-    finally:
-        raw.close()
+    drop_database(name)

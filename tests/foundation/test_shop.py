@@ -26,7 +26,7 @@ def test_shop_is_set_up_for_vietnam(api_client, db):
 
 def test_locale_is_vietnamese_with_english_available():
     assert settings.LANGUAGE_CODE == "vi"
-    assert settings.DEFAULT_DECIMAL_PLACES == 0
+    assert settings.DEFAULT_CURRENCY == "VND"
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert [code for code, _ in settings.STOREFRONT_LANGUAGES] == ["vi", "en"]
 

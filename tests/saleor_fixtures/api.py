@@ -18,16 +18,21 @@ class ApiClient:
         self.client = Client()
         self.user = user
 
+    def auth_headers(self) -> dict:
+        if self.user is None:
+            return {}
+        return {"HTTP_AUTHORIZATION": f"JWT {get_token(self.user)}"}
+
+    def post(self, path: str, **kwargs):
+        return self.client.post(path, **kwargs)
+
     def execute(self, query: str, variables: dict | None = None) -> dict:
         """The whole GraphQL response body (``data`` and ``errors``)."""
-        headers = {}
-        if self.user is not None:
-            headers["HTTP_AUTHORIZATION"] = f"JWT {get_token(self.user)}"
         response = self.client.post(
             "/graphql/",
             data=json.dumps({"query": query, "variables": variables or {}}),
             content_type="application/json",
-            **headers,
+            **self.auth_headers(),
         )
         assert response.status_code == 200, response.content
         return response.json()

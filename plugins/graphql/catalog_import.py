@@ -1,0 +1,171 @@
+"""GraphQL for registry imports: staff upload a file (multipart), a Celery task
+imports it, and the run reports the same summary as ``manage.py ocop_import``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graphene
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from saleor.core.permissions import ProductPermissions
+from saleor.graphql.core.mutations import BaseMutation
+from saleor.graphql.core.types.common import Error
+from saleor.graphql.core.types.upload import Upload
+from saleor.graphql.core.utils.error_codes import saleor_error_codes
+from saleor.graphql.decorators import permission_required
+
+from catalog_sync.models import ImportRun
+from catalog_sync.tasks import import_registry_run
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".json"}
+
+
+class OcopImportErrorCode(graphene.Enum):
+    REQUIRED = "required"
+    INVALID = "invalid"
+    FILE_TOO_LARGE = "file_too_large"
+    FORMAT_UNSUPPORTED = "format_unsupported"
+
+
+# Saleor maps any error code it does not know to "invalid"; register ours.
+saleor_error_codes.extend(
+    code.value
+    for code in OcopImportErrorCode._meta.enum
+    if code.value not in saleor_error_codes
+)
+
+
+class OcopImportError(Error):
+    code = OcopImportErrorCode(required=True)
+
+
+class OcopImportRejection(graphene.ObjectType):
+    row = graphene.Int(required=True, description="Spreadsheet row (the header is row 1).")
+    field = graphene.String(required=True)
+    code = graphene.String(required=True)
+    message = graphene.String(required=True)
+    message_vi = graphene.String(required=True)
+    message_en = graphene.String(required=True)
+
+
+class OcopImportSummary(graphene.ObjectType):
+    accepted = graphene.Int(required=True)
+    rejected = graphene.Int(required=True)
+    created = graphene.Int(required=True)
+    updated = graphene.Int(required=True)
+    unchanged = graphene.Int(required=True)
+    rejections = graphene.List(graphene.NonNull(OcopImportRejection), required=True)
+
+
+class OcopImportRun(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    original_name = graphene.String(required=True)
+    status = graphene.String(required=True, description="pending, running, done or failed")
+    dry_run = graphene.Boolean(required=True)
+    as_of = graphene.Date()
+    created_at = graphene.DateTime(required=True)
+    finished_at = graphene.DateTime()
+    error_code = graphene.String(description="Why the file could not be read, if it failed.")
+    error_message = graphene.String()
+    summary = graphene.Field(OcopImportSummary)
+
+    @staticmethod
+    def resolve_id(root: ImportRun, _info):
+        return graphene.Node.to_global_id("OcopImportRun", root.pk)
+
+    @staticmethod
+    def resolve_error_code(root: ImportRun, _info):
+        return root.error_code or None
+
+    @staticmethod
+    def resolve_error_message(root: ImportRun, _info):
+        return root.error_message or None
+
+    @staticmethod
+    def resolve_summary(root: ImportRun, _info):
+        return root.summary or None
+
+
+class OcopRegistryImport(BaseMutation):
+    import_run = graphene.Field(OcopImportRun)
+
+    class Arguments:
+        file = Upload(required=True, description="The registry file (CSV, XLSX or JSON).")
+        sheet = graphene.String(description="XLSX sheet name; the first sheet by default.")
+        as_of = graphene.Date(description="Reference date for expiry; today by default.")
+        dry_run = graphene.Boolean(default_value=False, description="Validate, write nothing.")
+
+    class Meta:
+        description = (
+            "Nhập danh sách sản phẩm OCOP / Import an OCOP registry file. Send as a multipart "
+            "request; the import runs as a background task: poll `ocopImportRun`."
+        )
+        permissions = (ProductPermissions.MANAGE_PRODUCTS,)
+        error_type_class = OcopImportError
+        error_type_field = "import_errors"
+
+    @classmethod
+    def perform_mutation(cls, _root, info, file, **data):
+        upload = info.context.FILES.get(file)
+        if upload is None:
+            raise ValidationError(
+                {"file": ValidationError(
+                    "Chưa gửi kèm tệp / No file was sent with the request.",
+                    code=OcopImportErrorCode.REQUIRED.value,
+                )}
+            )  # fmt: skip
+        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise ValidationError(
+                {"file": ValidationError(
+                    "Chỉ nhận tệp CSV, XLSX hoặc JSON / Only CSV, XLSX or JSON files are accepted.",
+                    code=OcopImportErrorCode.FORMAT_UNSUPPORTED.value,
+                )}
+            )  # fmt: skip
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                {"file": ValidationError(
+                    "Tệp lớn hơn 20 MB / The file is larger than 20 MB.",
+                    code=OcopImportErrorCode.FILE_TOO_LARGE.value,
+                )}
+            )  # fmt: skip
+        run = ImportRun.objects.create(
+            file=upload,
+            original_name=Path(upload.name).name[:255],
+            sheet=data.get("sheet") or "",
+            as_of=data.get("as_of"),
+            dry_run=bool(data.get("dry_run")),
+            created_by=info.context.user if info.context.user.is_authenticated else None,
+        )
+        transaction.on_commit(lambda: import_registry_run.delay(run.pk))
+        return OcopRegistryImport(import_run=run)
+
+
+class CatalogImportQueries(graphene.ObjectType):
+    ocop_import_run = graphene.Field(
+        OcopImportRun, id=graphene.ID(required=True), description="One registry import."
+    )
+    ocop_import_runs = graphene.List(
+        graphene.NonNull(OcopImportRun),
+        last=graphene.Int(default_value=20),
+        description="The latest registry imports, newest first.",
+    )
+
+    @permission_required(ProductPermissions.MANAGE_PRODUCTS)
+    def resolve_ocop_import_run(self, _info, id):
+        try:
+            kind, pk = graphene.Node.from_global_id(id)
+        except Exception:  # noqa: BLE001  (any malformed id is simply not found)
+            return None
+        if kind != "OcopImportRun" or not str(pk).isdigit():
+            return None
+        return ImportRun.objects.filter(pk=pk).first()
+
+    @permission_required(ProductPermissions.MANAGE_PRODUCTS)
+    def resolve_ocop_import_runs(self, _info, last):
+        return ImportRun.objects.all()[: max(0, min(last, 100))]
+
+
+class CatalogImportMutations(graphene.ObjectType):
+    ocop_registry_import = OcopRegistryImport.Field()

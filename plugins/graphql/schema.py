@@ -1,0 +1,21 @@
+"""The shop's GraphQL schema: Saleor 2.10's, extended with the OCOP parts."""
+
+from graphene_federation import build_schema
+from saleor.graphql.api import Mutation as SaleorMutation
+from saleor.graphql.api import Query as SaleorQuery
+
+from plugins.graphql.catalog_import import CatalogImportMutations, CatalogImportQueries
+from plugins.graphql.publication_guard import ProductBulkPublish, ProductCreate, ProductUpdate
+
+
+class Query(CatalogImportQueries, SaleorQuery):
+    pass
+
+
+class Mutation(CatalogImportMutations, SaleorMutation):
+    product_create = ProductCreate.Field()
+    product_update = ProductUpdate.Field()
+    product_bulk_publish = ProductBulkPublish.Field()
+
+
+schema = build_schema(Query, mutation=Mutation)

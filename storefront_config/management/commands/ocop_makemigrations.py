@@ -1,0 +1,51 @@
+"""``makemigrations`` for our apps only, never for Saleor's.
+
+Our settings differ from the ones Saleor's migrations were made with (e.g. the default
+``language_code`` of an order is "vi"), so plain ``makemigrations`` also writes a
+migration into the installed Saleor package, and ours would depend on it: a file that
+no other machine has. This command removes such files and points our new migrations at
+the Saleor migration they replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import saleor
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+SALEOR_DIR = Path(saleor.__file__).resolve().parent
+
+
+def saleor_migration_files() -> set[Path]:
+    return set(SALEOR_DIR.glob("*/migrations/0*.py"))
+
+
+class Command(BaseCommand):
+    help = "makemigrations for the OCOP apps, without touching the installed Saleor."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="fail if changes are missing")
+
+    def handle(self, *args, **options):
+        ours = [Path(__import__(app).__file__).parent / "migrations" for app in settings.OCOP_APPS]
+        before_saleor = saleor_migration_files()
+        before_ours = {path for folder in ours for path in folder.glob("0*.py")}
+        call_command(
+            "makemigrations", *settings.OCOP_APPS, dry_run=options["check"], check_changes=options["check"]
+        )
+        replaced = {}
+        for stray in saleor_migration_files() - before_saleor:
+            app_label = stray.parent.parent.name
+            parent = re.search(rf"\('{app_label}', '([^']+)'\)", stray.read_text()).group(1)
+            replaced[(app_label, stray.stem)] = parent
+            stray.unlink()
+            self.stdout.write(f"Removed {stray} (a Saleor migration our settings would cause)")
+        for new in {path for folder in ours for path in folder.glob("0*.py")} - before_ours:
+            text = new.read_text()
+            for (app_label, name), parent in replaced.items():
+                text = text.replace(f"('{app_label}', '{name}')", f"('{app_label}', '{parent}')")
+            new.write_text(text)
