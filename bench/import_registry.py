@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_import")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 
-from storefront_config import services  # noqa: E402
+from storefront_config import services
 
 TARGETS = {"import": 60.0, "re-import": 20.0, "dry run": 15.0}
 CATALOGUE_TABLES = [

@@ -325,7 +325,7 @@ class ChunkWriter:
             self._product_fields(product, latest, latest.expiry_date >= self.as_of)
             products.append(product)
         Product.objects.bulk_create(products)
-        variants = ProductVariant.objects.bulk_create(
+        variants = catalog.bulk_create_variants(
             [
                 ProductVariant(product=product, sku=variant_sku(group[-1]), name="")
                 for product, (_, group) in zip(products, new_groups, strict=True)
@@ -375,6 +375,7 @@ class ChunkWriter:
         for ocop_product in ocop_products:
             ocop_product.current_certificate = latest_by_product[ocop_product.pk]
         OcopProduct.objects.bulk_update(ocop_products, ["current_certificate"])
+        catalog.apply_active_sales(products)
 
     def _update_products(self, changed_groups) -> None:
         from saleor.product.models import Product, ProductVariant
@@ -441,6 +442,7 @@ class ChunkWriter:
         for stock in stocks:
             stock.quantity = stock_rows[stock.product_variant.product_id].stock
         Stock.objects.bulk_update(stocks, ["quantity"])
+        catalog.apply_active_sales(products)
 
 
 def _origin_fields(row: ValidatedRow) -> dict:

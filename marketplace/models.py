@@ -67,9 +67,7 @@ class Producer(Origin):
 class OcopProduct(models.Model):
     """Links a Saleor product to its producer and its recognition decisions."""
 
-    product = models.OneToOneField(
-        "product.Product", on_delete=models.CASCADE, related_name="ocop"
-    )
+    product = models.OneToOneField("product.Product", on_delete=models.CASCADE, related_name="ocop")
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products")
     name_key = models.CharField(max_length=255)
     product_set_code = models.PositiveSmallIntegerField()

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from saleor.account.models import Address
-from saleor.core.weight import WeightUnits
+from saleor.discount.utils import fetch_active_discounts
 from saleor.product.models import (
     AssignedProductAttribute,
     Attribute,
     AttributeProduct,
     AttributeValue,
     Category,
+    Product,
     ProductType,
+    ProductVariant,
 )
+from saleor.product.utils.variant_prices import update_products_minimal_variant_prices
 from saleor.shipping.models import ShippingZone
 
 from catalog_sync.groups import PRODUCT_SETS, ProductSet
@@ -204,4 +208,19 @@ def set_attribute_values(products_values: list[tuple[object, dict]], scaffold) -
     through.objects.bulk_create(links)
 
 
-GRAM = WeightUnits.GRAM
+def bulk_create_variants(variants: list[ProductVariant]) -> list[ProductVariant]:
+    """Insert variants without Saleor's ``ProductVariantQueryset.bulk_create`` hook.
+
+    That hook sends a minimal-price task for every bulk insert, before the transaction
+    commits (a worker may run it on rows it cannot see yet; eager Celery runs it inline,
+    adding seconds per chunk). The importer sets the minimal price itself and applies
+    active sales with ``apply_active_sales`` after the insert.
+    """
+    return QuerySet.bulk_create(ProductVariant.objects.all(), variants)
+
+
+def apply_active_sales(products: list[Product]) -> None:
+    """Lower minimal prices for products an active sale covers (one query when none is)."""
+    discounts = list(fetch_active_discounts())
+    if discounts:
+        update_products_minimal_variant_prices(products, discounts)

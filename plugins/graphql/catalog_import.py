@@ -31,9 +31,7 @@ class OcopImportErrorCode(graphene.Enum):
 
 # Saleor maps any error code it does not know to "invalid"; register ours.
 saleor_error_codes.extend(
-    code.value
-    for code in OcopImportErrorCode._meta.enum
-    if code.value not in saleor_error_codes
+    code.value for code in OcopImportErrorCode._meta.enum if code.value not in saleor_error_codes
 )
 
 
@@ -156,7 +154,7 @@ class CatalogImportQueries(graphene.ObjectType):
     def resolve_ocop_import_run(self, _info, id):
         try:
             kind, pk = graphene.Node.from_global_id(id)
-        except Exception:  # noqa: BLE001  (any malformed id is simply not found)
+        except Exception:
             return None
         if kind != "OcopImportRun" or not str(pk).isdigit():
             return None

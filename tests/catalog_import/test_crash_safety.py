@@ -41,19 +41,24 @@ STATE = {
     "stock": """SELECT v.sku, s.quantity, w.slug FROM warehouse_stock s
                 JOIN product_productvariant v ON v.id = s.product_variant_id
                 JOIN warehouse_warehouse w ON w.id = s.warehouse_id ORDER BY v.sku""",
-    "certificates": "SELECT decision_key, stars, source_hash FROM marketplace_certificate ORDER BY 1, 3",
-    "producers": "SELECT name_key, province_code, producer_type FROM marketplace_producer ORDER BY 1, 2",
+    "certificates": """SELECT decision_key, stars, source_hash
+                       FROM marketplace_certificate ORDER BY 1, 3""",
+    "producers": """SELECT name_key, province_code, producer_type
+                    FROM marketplace_producer ORDER BY 1, 2""",
 }
 
 
 def run_sql(url: str, query: str) -> list[tuple]:
-    with psycopg2.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+    conn = psycopg2.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
         with conn.cursor() as cursor:
             cursor.execute(query)
             return cursor.fetchall()
+    finally:
+        conn.close()
 
 
-def import_command(url: str, path) -> list[str]:
+def import_command(path) -> list[str]:
     return [
         sys.executable, "manage.py", "ocop_import", str(path),
         "--as-of", AS_OF.isoformat(), "--chunk-size", "100",
@@ -80,11 +85,11 @@ def test_killed_import_leaves_no_orphans_and_a_rerun_matches_a_clean_run(
     clean, killed = two_databases
     path = tmp_path / "national.csv"
     write_synthetic_registry(path, rows=1200, seed=7, as_of=AS_OF)
-    subprocess.run(import_command(clean, path), cwd=services.REPO_ROOT, env=environment(clean),
+    subprocess.run(import_command(path), cwd=services.REPO_ROOT, env=environment(clean),
                    check=True, capture_output=True)  # fmt: skip
 
     # When an import into the other database is killed after its first chunks commit
-    victim = subprocess.Popen(import_command(killed, path), cwd=services.REPO_ROOT,
+    victim = subprocess.Popen(import_command(path), cwd=services.REPO_ROOT,
                               env=environment(killed), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 120
@@ -104,7 +109,7 @@ def test_killed_import_leaves_no_orphans_and_a_rerun_matches_a_clean_run(
     )
 
     # When the import is run again
-    subprocess.run(import_command(killed, path), cwd=services.REPO_ROOT, env=environment(killed),
+    subprocess.run(import_command(path), cwd=services.REPO_ROOT, env=environment(killed),
                    check=True, capture_output=True)  # fmt: skip
 
     # Then the shop holds exactly what the clean run produced

@@ -21,11 +21,15 @@ def product_attributes(product: Product) -> dict[str, str]:
 def shop_state() -> dict:
     """Everything an import writes, to compare two runs."""
     return {
-        "products": sorted(Product.objects.values_list("slug", "name", "price_amount", "is_published")),
+        "products": sorted(
+            Product.objects.values_list("slug", "name", "price_amount", "is_published")
+        ),
         "producers": Producer.objects.count(),
         "warehouses": Warehouse.objects.count(),
         "stocks": sorted(Stock.objects.values_list("product_variant__sku", "quantity")),
-        "certificates": sorted(Certificate.objects.values_list("decision_key", "stars", "source_hash")),
+        "certificates": sorted(
+            Certificate.objects.values_list("decision_key", "stars", "source_hash")
+        ),
     }
 
 
@@ -43,7 +47,9 @@ def test_import_creates_a_sellable_saleor_product_per_certified_row(db, tmp_path
     assert (report.accepted, report.rejected, report.created, report.updated, report.unchanged) == (
         2, 1, 2, 0, 0,
     )  # fmt: skip
-    assert [(r.row, r.field, r.code) for r in report.rejections] == [(4, "stars", "stars_not_certified")]
+    assert [(r.row, r.field, r.code) for r in report.rejections] == [
+        (4, "stars", "stars_not_certified")
+    ]
 
     # and the miến dong is a published Saleor product, in VND, in stock at its cooperative
     product = Product.objects.get(name="Miến dong Tài Hoan")
@@ -141,7 +147,11 @@ def test_a_dry_run_reports_what_would_happen_and_writes_nothing(db, tmp_path):
     report = import_registry(path, as_of=AS_OF, dry_run=True)
 
     assert (report.accepted, report.created) == (2, 2)
-    assert (Product.objects.count(), Producer.objects.count(), Warehouse.objects.count()) == (0, 0, 0)
+    assert (Product.objects.count(), Producer.objects.count(), Warehouse.objects.count()) == (
+        0,
+        0,
+        0,
+    )
 
 
 def test_a_sku_used_by_another_product_is_refused(db, tmp_path):

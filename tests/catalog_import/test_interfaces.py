@@ -45,7 +45,9 @@ def test_command_imports_and_writes_the_json_report(db, tmp_path, capsys):
     report_path = tmp_path / "report.json"
 
     # When the command imports it
-    call_command("ocop_import", str(path), "--as-of", "2026-11-23", "--json-report", str(report_path))
+    call_command(
+        "ocop_import", str(path), "--as-of", "2026-11-23", "--json-report", str(report_path)
+    )
 
     # Then the JSON report and the printed summary say the same
     report = json.loads(report_path.read_text())
@@ -112,7 +114,9 @@ def test_staff_upload_a_registry_and_read_the_summary(
     # Given a staff member who manages products, and a registry file
     settings.MEDIA_ROOT = str(tmp_path / "media")
     grant(staff_api_client.user, "manage_products")
-    path = write_registry(tmp_path / "thai-nguyen.csv", [MIEN_DONG, {**TRA_TAN_CUONG, "stars": "2"}])
+    path = write_registry(
+        tmp_path / "thai-nguyen.csv", [MIEN_DONG, {**TRA_TAN_CUONG, "stars": "2"}]
+    )
 
     # When they upload it through GraphQL (multipart) and the task runs after commit
     with run_on_commit():
@@ -122,7 +126,9 @@ def test_staff_upload_a_registry_and_read_the_summary(
     # Then the run is reported, and its summary matches the command's
     assert run["importErrors"] == []
     assert run["importRun"]["originalName"] == "thai-nguyen.csv"
-    result = staff_api_client.post_graphql(RUN_QUERY, {"id": run["importRun"]["id"]})["ocopImportRun"]
+    result = staff_api_client.post_graphql(RUN_QUERY, {"id": run["importRun"]["id"]})[
+        "ocopImportRun"
+    ]
     assert result == {
         "status": "done",
         "errorCode": None,
@@ -165,7 +171,8 @@ def test_upload_refuses_other_formats_and_people_without_permission(staff_api_cl
         {
             "field": "file",
             "code": "FORMAT_UNSUPPORTED",
-            "message": "Chỉ nhận tệp CSV, XLSX hoặc JSON / Only CSV, XLSX or JSON files are accepted.",
+            "message": "Chỉ nhận tệp CSV, XLSX hoặc JSON / "
+            "Only CSV, XLSX or JSON files are accepted.",
         }
     ]
     assert ImportRun.objects.count() == 0
@@ -173,5 +180,9 @@ def test_upload_refuses_other_formats_and_people_without_permission(staff_api_cl
 
 def test_import_run_ids_that_are_not_ours_find_nothing(staff_api_client):
     grant(staff_api_client.user, "manage_products")
-    for bad_id in ["bogus", "UHJvZHVjdDox", "T2NvcEltcG9ydFJ1bjp4"]:  # junk, Product:1, OcopImportRun:x
+    for bad_id in [
+        "bogus",
+        "UHJvZHVjdDox",
+        "T2NvcEltcG9ydFJ1bjp4",
+    ]:  # junk, Product:1, OcopImportRun:x
         assert staff_api_client.post_graphql(RUN_QUERY, {"id": bad_id}) == {"ocopImportRun": None}

@@ -100,7 +100,9 @@ def test_staff_cannot_publish_a_product_without_a_valid_certificate(staff_api_cl
 
     # When staff bulk-publish both
     Product.objects.filter(pk=certified.pk).update(is_published=False)
-    bulk = staff_api_client.post_graphql(BULK_PUBLISH, {"ids": [node_id(expired), node_id(certified)]})
+    bulk = staff_api_client.post_graphql(
+        BULK_PUBLISH, {"ids": [node_id(expired), node_id(certified)]}
+    )
 
     # Then only the certified one is published, and the other is named in the errors
     assert bulk["productBulkPublish"]["count"] == 1

@@ -35,7 +35,10 @@ class Command(BaseCommand):
         before_saleor = saleor_migration_files()
         before_ours = {path for folder in ours for path in folder.glob("0*.py")}
         call_command(
-            "makemigrations", *settings.OCOP_APPS, dry_run=options["check"], check_changes=options["check"]
+            "makemigrations",
+            *settings.OCOP_APPS,
+            dry_run=options["check"],
+            check_changes=options["check"],
         )
         replaced = {}
         for stray in saleor_migration_files() - before_saleor:

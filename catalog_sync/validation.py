@@ -1,0 +1,700 @@
+"""Row validation: decides which registry rows may be imported as OCOP products.
+
+Every failure of a row is reported, each with a stable code (see docs/registry-format.md)
+and a message a clerk can act on, in Vietnamese and English. Nothing in a cell is ever
+evaluated: text starting with = + - @ is kept as literal text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from dateutil.relativedelta import relativedelta
+
+from catalog_sync.authority import IssuingLevel, allowed_levels, issuing_level, legal_basis
+from catalog_sync.groups import ProductSet, resolve_product_group
+from catalog_sync.readers import CANONICAL_FIELDS
+from catalog_sync.text import fold, normalize_multiline, normalize_text, word_key
+from catalog_sync.units import Origin, OriginError, resolve_origin
+
+DEFAULT_VALIDITY_MONTHS = 36
+STAR_SCORE_BANDS: dict[int, tuple[int, int]] = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int
+    field: str
+    code: str
+    message_vi: str
+    message_en: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.message_vi} / {self.message_en}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "field": self.field,
+            "code": self.code,
+            "message": self.message,
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+        }
+
+
+@dataclass(frozen=True)
+class ValidatedRow:
+    row: int
+    product_name: str
+    product_set: ProductSet
+    description: str
+    price_vnd: int
+    weight_grams: int | None
+    stock: int
+    sku: str
+    producer_name: str
+    producer_type: str
+    producer_tax_code: str
+    producer_phone: str
+    producer_email: str
+    origin: Origin
+    stars: int
+    decision_number: str
+    decision_date: dt.date
+    issuing_authority: str
+    issuing_level: IssuingLevel
+    expiry_date: dt.date
+    expiry_is_explicit: bool
+    score: int | None
+    legal_basis: str
+    certificate_key: tuple[str, str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = certificate_key(self.decision_number, self.producer_name, self.product_name)
+        object.__setattr__(self, "certificate_key", key)
+
+
+def certificate_key(decision_number: str, producer_name: str, product_name: str) -> tuple:
+    """Identity of a certificate line: one product of one producer in one decision.
+
+    fold() maps Đ to D, so "3981/QĐ-UBND" and "3981/QD-UBND" are the same decision;
+    spaces inside the number ("3981 / QĐ-UBND") are ignored too.
+    """
+    return (
+        fold(decision_number).replace(" ", ""),
+        word_key(producer_name),
+        word_key(product_name),
+    )
+
+
+# --- parsers -------------------------------------------------------------------------
+
+_STAR_TEXT = re.compile(r"^(\d+)(?:[.,]0+)?\s*(?:sao|stars?|\*|★)?(?:\s*ocop)?$")
+_STAR_GLYPHS = re.compile(r"^[★☆⭐\s]+$")
+
+
+def parse_stars(text: str) -> int | None:
+    """3 from "3", "3.0", "3 sao", "3★", "★★★"; None when it is not a star rating."""
+    if _STAR_GLYPHS.match(text):
+        return text.count("★") + text.count("⭐")
+    match = _STAR_TEXT.match(fold(text))
+    return int(match.group(1)) if match else None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+
+
+@lru_cache(maxsize=8192)
+def parse_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY or DD.MM.YYYY (day first, as in Vietnam)."""
+    text = text.strip()
+    match = _ISO_DATE.match(text)
+    try:
+        if match:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        match = _DMY_DATE.match(text)
+        if match:
+            return dt.date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
+    except ValueError:  # 31/02/2024
+        return None
+    return None
+
+
+_CURRENCY = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|₫|d)\.?$", re.IGNORECASE)
+_PLAIN_INT = re.compile(r"^\d+$")
+
+
+def parse_whole_number(text: str) -> int | None:
+    """A non-negative whole number, with "." "," or space as thousands separators.
+
+    "125.000", "125,000", "125 000" and "125000" are 125000; "125000.00" is accepted
+    (a zero fraction); "125000.5", "12.50" and "1,5" are not whole numbers → None.
+    """
+    text = text.replace("\u00a0", " ").strip()
+    if _PLAIN_INT.match(text):
+        return int(text)
+    match = re.match(r"^(\d{1,3}(?:([.,\s])\d{3})(?:\2\d{3})*)(?:([.,])(\d+))?$", text)
+    if match:
+        separator, decimal_mark, fraction = match.group(2), match.group(3), match.group(4)
+        if decimal_mark is not None and (decimal_mark == separator or fraction.strip("0")):
+            return None
+        return int(re.sub(r"\D", "", match.group(1)))
+    match = re.match(r"^(\d+)[.,](0+)$", text)
+    if match:
+        return int(match.group(1))
+    return None
+
+
+def parse_price(text: str) -> int | None:
+    return parse_whole_number(_CURRENCY.sub("", text.strip()))
+
+
+_WEIGHT = re.compile(r"^(.*?)\s*(kg|g|gr|gram|grams|gam)?\.?$", re.IGNORECASE)
+
+
+def parse_weight_grams(text: str) -> int | None:
+    match = _WEIGHT.match(text.strip())
+    if not match:
+        return None
+    number, unit = match.group(1), (match.group(2) or "g").lower()
+    if unit == "kg":
+        kilos = re.match(r"^(\d+)(?:[.,](\d{1,3}))?$", number)
+        if not kilos:
+            return None
+        return int(kilos.group(1)) * 1000 + int((kilos.group(2) or "0").ljust(3, "0"))
+    return parse_whole_number(number)
+
+
+_SCORE = re.compile(r"^(\d{1,3})(?:[.,](\d+))?\s*(?:diem|d|/\s*100)?$")
+
+
+def parse_score(text: str) -> int | None:
+    """An integer score; a fraction is dropped, which never moves it across a star band."""
+    match = _SCORE.match(fold(text))
+    return int(match.group(1)) if match else None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+# Folded words → producer type. Order matters: "tổ hợp tác" before "hợp tác xã".
+PRODUCER_TYPE_WORDS: tuple[tuple[str, str], ...] = (
+    ("to hop tac", "cooperative_group"),
+    ("tht", "cooperative_group"),
+    ("cooperative group", "cooperative_group"),
+    ("lien hiep hop tac xa", "cooperative"),
+    ("hop tac xa", "cooperative"),
+    ("htx", "cooperative"),
+    ("cooperative", "cooperative"),
+    ("doanh nghiep", "enterprise"),
+    ("dntn", "enterprise"),
+    ("cong ty", "enterprise"),
+    ("cty", "enterprise"),
+    ("chi nhanh cong ty", "enterprise"),
+    ("enterprise", "enterprise"),
+    ("company", "enterprise"),
+    ("ho kinh doanh", "household"),
+    ("hkd", "household"),
+    ("ho san xuat", "household"),
+    ("ho gia dinh", "household"),
+    ("co so san xuat", "household"),
+    ("co so", "household"),
+    ("household", "household"),
+)
+PRODUCER_TYPES = ("cooperative", "cooperative_group", "enterprise", "household")
+
+
+def parse_producer_type(text: str) -> str | None:
+    """The type named by a "Loại hình" cell ("HTX", "Công ty TNHH", "enterprise" …)."""
+    key = word_key(text)
+    if key.replace(" ", "_") in PRODUCER_TYPES:
+        return key.replace(" ", "_")
+    for words, producer_type in PRODUCER_TYPE_WORDS:
+        if key == words or key.startswith(words + " "):
+            return producer_type
+    if re.search(r"\b(tnhh|co phan|cp|jsc|ltd)\b", key):
+        return "enterprise"
+    return None
+
+
+def infer_producer_type(producer_name: str) -> str | None:
+    """The type from a legal name's first words ("Hợp tác xã Tài Hoan" → cooperative)."""
+    return parse_producer_type(producer_name)
+
+
+# --- messages ------------------------------------------------------------------------
+
+
+class _RowErrors:
+    def __init__(self, row: int) -> None:
+        self.row = row
+        self.items: list[Rejection] = []
+
+    def add(self, field_name: str, code: str, message_vi: str, message_en: str) -> None:
+        self.items.append(Rejection(self.row, field_name, code, message_vi, message_en))
+
+
+def _levels_text(levels: set[IssuingLevel]) -> tuple[str, str]:
+    ordered = [level for level in IssuingLevel if level in levels]
+    return (
+        " hoặc ".join(level.label_vi for level in ordered),
+        " or ".join(level.label_en for level in ordered),
+    )
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+_TEXT_FIELDS = tuple(name for name in CANONICAL_FIELDS if name != "description")
+
+
+def validate_row(
+    row_number: int,
+    raw: dict[str, str],
+    *,
+    as_of: dt.date,
+    validity_months: int = DEFAULT_VALIDITY_MONTHS,
+) -> ValidatedRow | list[Rejection]:
+    """A typed row ready to import, or every reason why it cannot be imported."""
+    errors = _RowErrors(row_number)
+    values = {name: normalize_text(raw.get(name)) for name in _TEXT_FIELDS}
+    text = values.__getitem__
+
+    product_name = text("product_name")
+    if not product_name:
+        errors.add(
+            "product_name",
+            "product_name_missing",
+            "Thiếu tên sản phẩm.",
+            "The product name is missing.",
+        )
+
+    producer_name = text("producer_name")
+    if not producer_name:
+        errors.add(
+            "producer_name",
+            "producer_name_missing",
+            "Thiếu tên chủ thể (đơn vị sản xuất).",
+            "The producer name is missing.",
+        )
+
+    stars = _check_stars(text("stars"), errors)
+
+    decision_number = text("decision_number")
+    if not decision_number:
+        errors.add(
+            "decision_number",
+            "decision_number_missing",
+            "Thiếu số quyết định công nhận (ví dụ 3981/QĐ-UBND).",
+            "The recognition decision number is missing (e.g. 3981/QĐ-UBND).",
+        )
+
+    decision_date = _check_decision_date(text("decision_date"), as_of, errors)
+    expiry_date, expiry_is_explicit = _check_expiry(
+        text("expiry_date"), decision_date, as_of, validity_months, errors
+    )
+
+    authority = text("issuing_authority")
+    level = _check_authority(authority, stars, decision_date, errors)
+
+    product_set = _check_product_group(text("product_group"), errors)
+    origin = _check_origin(text("province"), text("commune"), text("legacy_district"), errors)
+
+    price = _check_price(text("price_vnd"), errors)
+    stock = _check_stock(text("stock"), errors)
+    weight = _check_weight(text("weight_grams"), errors)
+    score = _check_score(text("score"), stars, errors)
+    producer_type = _check_producer_type(text("producer_type"), producer_name, errors)
+
+    email = text("producer_email")
+    if email and not _EMAIL.match(email):
+        errors.add(
+            "producer_email",
+            "producer_email_invalid",
+            f"Email '{email}' không đúng định dạng (ví dụ: htx@example.vn).",
+            f"Email '{email}' is not a valid address (e.g. htx@example.vn).",
+        )
+
+    if errors.items:
+        return errors.items
+    required = (stars, decision_date, expiry_date, level, product_set, origin, price, producer_type)
+    if any(value is None for value in required):  # every None above was reported
+        raise AssertionError(f"row {row_number}: unreported validation failure")
+    return ValidatedRow(
+        row=row_number,
+        product_name=product_name,
+        product_set=product_set,
+        description=normalize_multiline(raw.get("description")),
+        price_vnd=price,
+        weight_grams=weight,
+        stock=stock or 0,
+        sku=text("sku"),
+        producer_name=producer_name,
+        producer_type=producer_type,
+        producer_tax_code=text("producer_tax_code"),
+        producer_phone=text("producer_phone"),
+        producer_email=email,
+        origin=origin,
+        stars=stars,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        issuing_authority=authority,
+        issuing_level=level,
+        expiry_date=expiry_date,
+        expiry_is_explicit=expiry_is_explicit,
+        score=score,
+        legal_basis=legal_basis(decision_date),
+    )
+
+
+def _check_stars(value: str, errors: _RowErrors) -> int | None:
+    stars = parse_stars(value) if value else None
+    if stars in (3, 4, 5):
+        return stars
+    if stars in (1, 2):
+        errors.add(
+            "stars",
+            "stars_not_certified",
+            f"Hạng sao {stars} chưa đủ điều kiện công nhận OCOP (chỉ 3–5 sao).",
+            f"{stars} star{'s' if stars != 1 else ''} is not an OCOP certification "
+            "(only 3–5 stars).",
+        )
+    elif not value:
+        errors.add(
+            "stars",
+            "stars_invalid",
+            "Thiếu hạng sao (3, 4 hoặc 5).",
+            "The star rating is missing (3, 4 or 5).",
+        )
+    else:
+        errors.add(
+            "stars",
+            "stars_invalid",
+            f"Hạng sao '{value}' không hợp lệ; ghi 3, 4 hoặc 5.",
+            f"Star rating '{value}' is not valid; write 3, 4 or 5.",
+        )
+    return None
+
+
+def _check_decision_date(value: str, as_of: dt.date, errors: _RowErrors) -> dt.date | None:
+    if not value:
+        errors.add(
+            "decision_date",
+            "decision_date_missing",
+            "Thiếu ngày ký quyết định công nhận.",
+            "The decision date is missing.",
+        )
+        return None
+    decision_date = parse_date(value)
+    if decision_date is None:
+        errors.add(
+            "decision_date",
+            "decision_date_invalid",
+            f"Ngày quyết định '{value}' không hợp lệ; ghi dạng ngày/tháng/năm (05/08/2026) "
+            "hoặc 2026-08-05.",
+            f"Decision date '{value}' is not a valid date; use day/month/year (05/08/2026) "
+            "or 2026-08-05.",
+        )
+        return None
+    if decision_date > as_of:
+        errors.add(
+            "decision_date",
+            "decision_date_in_future",
+            f"Ngày quyết định {decision_date:%d/%m/%Y} ở tương lai (sau {as_of:%d/%m/%Y}).",
+            f"Decision date {decision_date:%d/%m/%Y} is in the future (after {as_of:%d/%m/%Y}).",
+        )
+        return None
+    return decision_date
+
+
+def _check_expiry(
+    value: str,
+    decision_date: dt.date | None,
+    as_of: dt.date,
+    validity_months: int,
+    errors: _RowErrors,
+) -> tuple[dt.date | None, bool]:
+    if value:
+        expiry = parse_date(value)
+        if expiry is None:
+            errors.add(
+                "expiry_date",
+                "expiry_date_invalid",
+                f"Ngày hết hạn '{value}' không hợp lệ; ghi dạng ngày/tháng/năm hoặc để trống "
+                f"(mặc định {validity_months} tháng kể từ ngày quyết định).",
+                f"Expiry date '{value}' is not a valid date; use day/month/year or leave it "
+                f"empty ({validity_months} months from the decision date).",
+            )
+            return None, True
+        if decision_date is not None and expiry < decision_date:
+            errors.add(
+                "expiry_date",
+                "expiry_before_decision",
+                f"Ngày hết hạn {expiry:%d/%m/%Y} trước ngày quyết định {decision_date:%d/%m/%Y}.",
+                f"Expiry date {expiry:%d/%m/%Y} is before the decision date "
+                f"{decision_date:%d/%m/%Y}.",
+            )
+            return None, True
+        explicit = True
+    elif decision_date is not None:
+        expiry, explicit = default_expiry(decision_date, validity_months), False
+    else:
+        return None, False
+    if as_of > expiry:
+        errors.add(
+            "expiry_date",
+            "certificate_expired",
+            f"Giấy chứng nhận OCOP đã hết hạn ngày {expiry:%d/%m/%Y}; cần quyết định công "
+            "nhận lại mới được đăng bán.",
+            f"The OCOP certificate expired on {expiry:%d/%m/%Y}; a new recognition decision "
+            "is needed before listing.",
+        )
+    return expiry, explicit
+
+
+@lru_cache(maxsize=8192)
+def default_expiry(
+    decision_date: dt.date, validity_months: int = DEFAULT_VALIDITY_MONTHS
+) -> dt.date:
+    """Decision date plus the validity in calendar months (31 Jan + 1 month → 28/29 Feb)."""
+    return decision_date + relativedelta(months=validity_months)
+
+
+def _check_authority(
+    authority: str, stars: int | None, decision_date: dt.date | None, errors: _RowErrors
+) -> IssuingLevel | None:
+    if not authority:
+        errors.add(
+            "issuing_authority",
+            "issuing_authority_missing",
+            "Thiếu cơ quan công nhận (ví dụ: UBND tỉnh Thái Nguyên).",
+            "The issuing authority is missing (e.g. UBND tỉnh Thái Nguyên).",
+        )
+        return None
+    level = issuing_level(authority, decision_date)
+    if level is None:
+        errors.add(
+            "issuing_authority",
+            "issuing_authority_unknown",
+            f"Không nhận ra cơ quan công nhận '{authority}'. Ghi như: Bộ Nông nghiệp và Môi "
+            "trường, UBND tỉnh …, UBND huyện …",
+            f"Issuing authority '{authority}' is not recognised. Write e.g. Bộ Nông nghiệp "
+            "và Môi trường (ministry), UBND tỉnh … (province), UBND huyện … (district).",
+        )
+        return None
+    if stars is None or decision_date is None:
+        return level
+    allowed = allowed_levels(stars, decision_date)
+    if level not in allowed:
+        required_vi, required_en = _levels_text(allowed)
+        basis = legal_basis(decision_date)
+        errors.add(
+            "issuing_authority",
+            "issuing_level_mismatch",
+            f"Sản phẩm {stars} sao công nhận ngày {decision_date:%d/%m/%Y} phải do {required_vi} "
+            f"công nhận (theo {basis}), nhưng '{authority}' là {level.label_vi}.",
+            f"A {stars}-star product recognised on {decision_date:%d/%m/%Y} must be recognised "
+            f"at {required_en} level (under {basis}), but '{authority}' is {level.label_en}.",
+        )
+    return level
+
+
+def _check_product_group(value: str, errors: _RowErrors) -> ProductSet | None:
+    if not value:
+        errors.add(
+            "product_group",
+            "product_group_missing",
+            "Thiếu nhóm/bộ sản phẩm OCOP (ví dụ: Chè, Mật ong, hoặc mã bộ 1–26).",
+            "The OCOP product group is missing (e.g. Chè (tea), Mật ong (honey), or set "
+            "code 1–26).",
+        )
+        return None
+    product_set = resolve_product_group(value)
+    if product_set is None:
+        errors.add(
+            "product_group",
+            "product_group_unknown",
+            f"Không nhận ra nhóm/bộ sản phẩm '{value}'. Ghi tên bộ sản phẩm theo Quyết định "
+            "148/QĐ-TTg hoặc mã bộ 1–26.",
+            f"Product group '{value}' is not recognised. Use a product set name of "
+            "Decision 148/QĐ-TTg or a set code 1–26.",
+        )
+    return product_set
+
+
+def _check_origin(province: str, commune: str, district: str, errors: _RowErrors) -> Origin | None:
+    try:
+        return resolve_origin(province, commune, district)
+    except OriginError as error:
+        errors.add(error.field, error.code, error.message_vi, error.message_en)
+        return None
+
+
+def _check_price(value: str, errors: _RowErrors) -> int | None:
+    price = parse_price(value) if value else None
+    if price is None or price <= 0:
+        shown = value or "(trống)"
+        errors.add(
+            "price_vnd",
+            "price_invalid",
+            f"Giá '{shown}' không hợp lệ: phải là số tiền nguyên dương tính bằng đồng, "
+            "ví dụ 125000 hoặc 125.000.",
+            f"Price '{value or '(empty)'}' is not valid: it must be a positive whole number "
+            "of VND, e.g. 125000 or 125.000.",
+        )
+        return None
+    return price
+
+
+def _check_stock(value: str, errors: _RowErrors) -> int | None:
+    if not value:
+        return 0
+    stock = parse_whole_number(value)
+    if stock is None:
+        errors.add(
+            "stock",
+            "stock_invalid",
+            f"Tồn kho '{value}' không hợp lệ: phải là số nguyên không âm.",
+            f"Stock '{value}' is not valid: it must be a whole number, zero or more.",
+        )
+    return stock
+
+
+def _check_weight(value: str, errors: _RowErrors) -> int | None:
+    if not value:
+        return None
+    weight = parse_weight_grams(value)
+    if weight is None or weight <= 0:
+        errors.add(
+            "weight_grams",
+            "weight_invalid",
+            f"Khối lượng '{value}' không hợp lệ: ghi số gam nguyên dương, ví dụ 500 hoặc 500 g.",
+            f"Weight '{value}' is not valid: give a positive whole number of grams, "
+            "e.g. 500 or 500 g.",
+        )
+        return None
+    return weight
+
+
+def _check_score(value: str, stars: int | None, errors: _RowErrors) -> int | None:
+    if not value:
+        return None
+    score = parse_score(value)
+    if score is None or score > 100:
+        errors.add(
+            "score",
+            "score_invalid",
+            f"Điểm '{value}' không hợp lệ: phải là số từ 0 đến 100.",
+            f"Score '{value}' is not valid: it must be a number from 0 to 100.",
+        )
+        return None
+    if stars in STAR_SCORE_BANDS:
+        low, high = STAR_SCORE_BANDS[stars]
+        if not low <= score <= high:
+            errors.add(
+                "score",
+                "score_stars_mismatch",
+                f"Điểm {score} không khớp hạng {stars} sao (hạng {stars} sao là {low}–{high} "
+                "điểm).",
+                f"Score {score} does not match {stars} stars ({stars} stars is {low}–{high} "
+                "points).",
+            )
+    return score
+
+
+def _check_producer_type(value: str, producer_name: str, errors: _RowErrors) -> str | None:
+    if value:
+        producer_type = parse_producer_type(value)
+        if producer_type is None:
+            errors.add(
+                "producer_type",
+                "producer_type_unknown",
+                f"Loại hình chủ thể '{value}' không hợp lệ; ghi: Hợp tác xã, Tổ hợp tác, "
+                "Doanh nghiệp hoặc Hộ kinh doanh.",
+                f"Producer type '{value}' is not valid; write Hợp tác xã (cooperative), Tổ "
+                "hợp tác (cooperative group), Doanh nghiệp (enterprise) or Hộ kinh doanh "
+                "(household).",
+            )
+        return producer_type
+    if not producer_name:
+        return None  # already reported as producer_name_missing
+    producer_type = infer_producer_type(producer_name)
+    if producer_type is None:
+        errors.add(
+            "producer_type",
+            "producer_type_unknown",
+            f"Không suy ra được loại hình chủ thể từ tên '{producer_name}'; điền cột Loại "
+            "hình (Hợp tác xã, Tổ hợp tác, Doanh nghiệp hoặc Hộ kinh doanh).",
+            f"The producer type cannot be inferred from the name '{producer_name}'; fill "
+            "the producer type column (cooperative, cooperative group, enterprise or "
+            "household).",
+        )
+    return producer_type
+
+
+def validate_rows(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    as_of: dt.date,
+    validity_months: int = DEFAULT_VALIDITY_MONTHS,
+) -> tuple[list[ValidatedRow], list[Rejection]]:
+    """Validate a whole file; repeated certificates after the first are rejected too."""
+    accepted: list[ValidatedRow] = []
+    rejections: list[Rejection] = []
+    first_seen: dict[tuple, int] = {}
+    for row_number, raw in rows:
+        result = validate_row(row_number, raw, as_of=as_of, validity_months=validity_months)
+        problems = result if isinstance(result, list) else []
+        key = (
+            result.certificate_key
+            if isinstance(result, ValidatedRow)
+            else _raw_certificate_key(raw)
+        )
+        if key is not None:
+            first = first_seen.setdefault(key, row_number)
+            if first != row_number:
+                problems = [*problems, _duplicate(row_number, first, raw)]
+        if problems:
+            rejections.extend(problems)
+        else:
+            accepted.append(result)
+    return accepted, rejections
+
+
+def _raw_certificate_key(raw: dict[str, str]) -> tuple | None:
+    parts = [normalize_text(raw.get(name)) for name in _KEY_FIELDS]
+    if not all(parts):
+        return None
+    return certificate_key(*parts)
+
+
+_KEY_FIELDS = ("decision_number", "producer_name", "product_name")
+
+
+def _duplicate(row_number: int, first_row: int, raw: dict[str, str]) -> Rejection:
+    number = normalize_text(raw.get("decision_number"))
+    return Rejection(
+        row_number,
+        "decision_number",
+        "duplicate_row",
+        f"Trùng với dòng {first_row}: cùng quyết định {number}, cùng chủ thể và sản phẩm. "
+        "Xóa dòng lặp.",
+        f"Duplicate of row {first_row}: same decision {number}, producer and product. "
+        "Remove the repeated row.",
+    )
+
+
+__all__ = [
+    "DEFAULT_VALIDITY_MONTHS",
+    "Rejection",
+    "ValidatedRow",
+    "certificate_key",
+    "validate_row",
+    "validate_rows",
+]
