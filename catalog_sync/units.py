@@ -592,6 +592,20 @@ def resolve_origin(province: str, commune: str, legacy_district: str = "") -> Or
     return result
 
 
+def resolve_province_code(province: str) -> str:
+    """The current 2-digit code of a province given by name (with or without
+    diacritics or "Tỉnh"/"TP.") or code; raises OriginError when unknown."""
+    code = _current_province(normalize_text(province))
+    if code is None:
+        raise OriginError(
+            "province",
+            "province_unknown",
+            f"Không tìm thấy tỉnh/thành phố {province!r}.",
+            f"Unknown province {province!r}.",
+        )
+    return _padded(code, 2)
+
+
 def is_central_city(name: str) -> bool:
     """Whether a name is one of the six centrally-run cities (Huế since 2025)."""
     code = _current_province(normalize_text(name))

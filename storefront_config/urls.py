@@ -16,6 +16,7 @@ urlpatterns = [
     *saleor_urlpatterns,
     path("", views.home, name="home"),
     path("healthz/", views.health, name="health"),
+    path("badges/<str:style>/ocop-<int:stars>-sao.svg", views.badge, name="ocop-badge"),
 ]
 
 if settings.DEBUG:

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
+
+from storefront_config.badges import badge_svg
 
 
 def home(request):
@@ -20,3 +23,15 @@ def health(request):
             "country": settings.DEFAULT_COUNTRY,
         }
     )
+
+
+@require_safe
+def badge(request, style: str, stars: int):
+    try:
+        svg = badge_svg(stars, style)
+    except ValueError:
+        raise Http404("Không có huy hiệu này / No such badge") from None
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    # The URL names the exact badge, so it never changes: cache it for a year.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -5,10 +5,11 @@ from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
 
 from plugins.graphql.catalog_import import CatalogImportMutations, CatalogImportQueries
+from plugins.graphql.ocop_product import OcopProductQueries
 from plugins.graphql.publication_guard import ProductBulkPublish, ProductCreate, ProductUpdate
 
 
-class Query(CatalogImportQueries, SaleorQuery):
+class Query(OcopProductQueries, CatalogImportQueries, SaleorQuery):
     pass
 
 

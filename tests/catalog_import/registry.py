@@ -18,6 +18,7 @@ HEADERS = {
     "producer_phone": "Số điện thoại",
     "province": "Tỉnh/Thành phố",
     "commune": "Xã/Phường",
+    "legacy_district": "Huyện",
     "stars": "Hạng sao",
     "decision_number": "Số quyết định",
     "decision_date": "Ngày quyết định",
