@@ -31,9 +31,18 @@ $(APP_STAMP): $(BIN)/python requirements/build.txt requirements/saleor.txt requi
 	$(PIP) install --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	touch $@
 
-$(TEST_STAMP): $(APP_STAMP) requirements/test.txt
+$(TEST_STAMP): $(APP_STAMP) requirements/test.txt | $(CHROMIUM)
 	$(PIP) install --no-deps -r requirements/test.txt $(QUIET_PIP)
 	touch $@
+
+# Browser tests drive Debian's Chromium (a test tool's own browser download cannot
+# work here); installed once per machine, with fonts that have Vietnamese glyphs.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+		chromium fonts-dejavu-core >/dev/null
 
 install: $(APP_STAMP)
 

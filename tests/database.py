@@ -81,7 +81,8 @@ def setup_worker_database(worker_name: str, base_name: str) -> None:
     # clone a template while another session is connected to it.
     with _exclusive(template):
         _ensure_template(template, base_name)
-        _create_from_template(worker_name, template)
+        _clone(template, worker_name)
+    _use_database(worker_name)
 
 
 def _ensure_template(template: str, base_name: str) -> None:
@@ -120,17 +121,7 @@ def scratch_database_url(name: str) -> str:
     """A fresh migrated database beside the test one, for work done by other processes
     (a subprocess sees only committed data, and must not share the test transaction)."""
     with _exclusive(_template_name):
-        raw = _server_connection()
-        try:
-            with raw.cursor() as cursor:
-                _drop(cursor, name)
-                cursor.execute(
-                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                        sql.Identifier(name), sql.Identifier(_template_name)
-                    )
-                )
-        finally:
-            raw.close()
+        _clone(_template_name, name)
     params = connection.get_connection_params()
     host = params.get("host") or ""
     port = params.get("port") or 5432
@@ -149,7 +140,7 @@ def drop_database(name: str) -> None:
         raw.close()
 
 
-def _create_from_template(name: str, template: str) -> None:
+def _clone(template: str, name: str) -> None:
     raw = _server_connection()
     try:
         with raw.cursor() as cursor:
@@ -161,7 +152,6 @@ def _create_from_template(name: str, template: str) -> None:
             )
     finally:
         raw.close()
-    _use_database(name)
 
 
 def drop_worker_database(name: str) -> None:

@@ -42,13 +42,18 @@ def _refuse_publishing(instance, cleaned_input: dict) -> None:
         )
 
 
+class _ProductMutationMeta:
+    """Saleor's Meta for product mutations; graphene needs it restated on subclasses."""
+
+    model = models.Product
+    permissions = (ProductPermissions.MANAGE_PRODUCTS,)
+    error_type_class = ProductError
+    error_type_field = "product_errors"
+
+
 class ProductCreate(SaleorProductCreate):
-    class Meta:
+    class Meta(_ProductMutationMeta):
         description = "Creates a new product (unpublished unless it holds a valid certificate)."
-        model = models.Product
-        permissions = (ProductPermissions.MANAGE_PRODUCTS,)
-        error_type_class = ProductError
-        error_type_field = "product_errors"
 
     @classmethod
     def clean_input(cls, info, instance, data):
@@ -59,12 +64,8 @@ class ProductCreate(SaleorProductCreate):
 
 
 class ProductUpdate(SaleorProductUpdate):
-    class Meta:
+    class Meta(_ProductMutationMeta):
         description = "Updates an existing product; publishing needs a valid OCOP certificate."
-        model = models.Product
-        permissions = (ProductPermissions.MANAGE_PRODUCTS,)
-        error_type_class = ProductError
-        error_type_field = "product_errors"
 
     @classmethod
     def clean_input(cls, info, instance, data):
@@ -74,12 +75,8 @@ class ProductUpdate(SaleorProductUpdate):
 
 
 class ProductBulkPublish(SaleorProductBulkPublish):
-    class Meta:
+    class Meta(_ProductMutationMeta):
         description = "Publish products; those without a valid OCOP certificate are refused."
-        model = models.Product
-        permissions = (ProductPermissions.MANAGE_PRODUCTS,)
-        error_type_class = ProductError
-        error_type_field = "product_errors"
 
     @classmethod
     def perform_mutation(cls, _root, info, ids, **data):
