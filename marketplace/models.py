@@ -124,3 +124,356 @@ class Certificate(Origin):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.decision_date <= day <= self.expiry_date
+
+
+# -- Cooperative orders, notifications, settlement --------------------------------------
+#
+# Saleor has no vendors. A customer's Saleor order is split, once, into one cooperative
+# order ("đơn của HTX") per producer whose products it holds; each cooperative fulfils
+# its own part. The invariants that protect money live in the database: one routing per
+# Saleor order, one cooperative order per (order, producer), one cooperative line per
+# Saleor order line, one delivery entry per cooperative order, ledger rows that cannot
+# be edited or deleted (a trigger, see migration 0003), and a ledger row paid once.
+
+
+class CooperativeSettings(models.Model):
+    """What a producer configures for selling: commission, notifications, bank account.
+    Kept beside Producer (catalogue facts) so the registry import never touches it."""
+
+    producer = models.OneToOneField(
+        Producer, on_delete=models.CASCADE, related_name="cooperative_settings"
+    )
+    # Empty: the operator's default from the OCOP plugin configuration.
+    commission_rate_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    notification_email = models.EmailField(blank=True)
+    webhook_url = models.URLField(blank=True)
+    webhook_secret = models.CharField(max_length=128, blank=True)
+    bank_name = models.CharField(max_length=100, blank=True)
+    bank_bin = models.CharField(max_length=8, blank=True)
+    bank_account_number = models.CharField(max_length=34, blank=True)
+    bank_account_holder = models.CharField(max_length=255, blank=True)
+
+    def __str__(self) -> str:
+        return f"Settings of {self.producer}"
+
+
+class CooperativeMembership(models.Model):
+    """A Saleor user who works for a producer and may use its portal."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Quản lý"
+        STAFF = "staff", "Nhân viên"
+
+    user = models.ForeignKey(
+        "account.User", on_delete=models.CASCADE, related_name="cooperative_memberships"
+    )
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "producer"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.producer_id}"
+
+
+class OrderRouting(models.Model):
+    """One row per Saleor order, written inside the checkout's transaction: the outbox
+    the routing task works from, its exactly-once gate, and the staff flag."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ định tuyến"
+        ROUTED = "routed", "Đã định tuyến"
+
+    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="routing")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    routed_at = models.DateTimeField(null=True, blank=True)
+    needs_attention = models.BooleanField(default=False)
+    attention_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="routing_pending_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="routing_attention_idx",
+                condition=models.Q(needs_attention=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"routing of order {self.order_id}: {self.status}"
+
+
+class CooperativeOrderStatus(models.TextChoices):
+    NEW = "new", "Mới"
+    ACCEPTED = "accepted", "Đã nhận"
+    PACKED = "packed", "Đã đóng gói"
+    SHIPPED = "shipped", "Đang giao"
+    DELIVERED = "delivered", "Đã giao"
+    REJECTED = "rejected", "Đã từ chối"
+    CANCELLED = "cancelled", "Đã huỷ"
+
+
+class CooperativeOrder(models.Model):
+    """A producer's part of a customer's order: its lines, amounts and shipment."""
+
+    Status = CooperativeOrderStatus
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.PROTECT, related_name="cooperative_orders"
+    )
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, related_name="cooperative_orders"
+    )
+    # "<Saleor order number>-<n>", shown to cooperatives and customers.
+    number = models.CharField(max_length=30, unique=True)
+    status = models.CharField(
+        max_length=10, choices=CooperativeOrderStatus.choices, default=CooperativeOrderStatus.NEW
+    )
+    currency = models.CharField(max_length=3, default="VND")
+    # Goods total of the lines (unit gross price × quantity), whole đồng.
+    subtotal_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    # This part's share of the shipping the customer paid (largest remainder by subtotal).
+    shipping_amount = models.DecimalField(max_digits=14, decimal_places=0, default=0)
+    # Copied for search and display; the address itself is the order's private copy.
+    customer_name = models.CharField(max_length=512, blank=True)
+    customer_email = models.EmailField(blank=True)
+    customer_phone = models.CharField(max_length=32, blank=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(blank=True)
+    fulfillment = models.OneToOneField(
+        "order.Fulfillment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cooperative_order",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    packed_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "producer"], name="one_cooperative_order_per_producer"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["producer", "-created_at", "-id"], name="coop_order_list_idx"),
+            models.Index(
+                fields=["producer", "status", "-created_at", "-id"], name="coop_order_status_idx"
+            ),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total_amount(self):
+        return self.subtotal_amount + self.shipping_amount
+
+
+class CooperativeOrderLine(models.Model):
+    cooperative_order = models.ForeignKey(
+        CooperativeOrder, on_delete=models.CASCADE, related_name="lines"
+    )
+    # A Saleor order line belongs to exactly one cooperative order, ever.
+    order_line = models.OneToOneField(
+        "order.OrderLine", on_delete=models.PROTECT, related_name="cooperative_line"
+    )
+    product_name = models.CharField(max_length=386)
+    sku = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField()
+    unit_price_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    total_amount = models.DecimalField(max_digits=14, decimal_places=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
+
+class CooperativeOrderEvent(models.Model):
+    """The history of a cooperative order: who moved it where, when, and why."""
+
+    cooperative_order = models.ForeignKey(
+        CooperativeOrder, on_delete=models.CASCADE, related_name="events"
+    )
+    status = models.CharField(max_length=10, choices=CooperativeOrderStatus.choices)
+    user = models.ForeignKey(
+        "account.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_order_id} → {self.status}"
+
+
+class NotificationDelivery(models.Model):
+    """One notification to send, once: (cooperative order, channel, event) is unique,
+    and every attempt is recorded."""
+
+    class Channel(models.TextChoices):
+        COOPERATIVE_EMAIL = "coop_email", "Email HTX"
+        COOPERATIVE_WEBHOOK = "coop_webhook", "Webhook HTX"
+        CUSTOMER_EMAIL = "customer_email", "Email khách hàng"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ gửi"
+        SENT = "sent", "Đã gửi"
+        RETRYING = "retrying", "Đang thử lại"
+        FAILED = "failed", "Thất bại"
+        SKIPPED = "skipped", "Bỏ qua"
+
+    cooperative_order = models.ForeignKey(
+        CooperativeOrder, on_delete=models.CASCADE, related_name="notifications"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    event = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    recipient = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    attempt_log = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative_order", "channel", "event"], name="one_notification_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.event} of {self.cooperative_order_id}"
+
+
+class PayoutBatch(models.Model):
+    """One payout run: what was owed to each producer, sent to the bank in one file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ chuyển khoản"
+        PAID = "paid", "Đã chuyển khoản"
+
+    reference = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    currency = models.CharField(max_length=3, default="VND")
+    total_amount = models.DecimalField(max_digits=16, decimal_places=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "account.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PayoutLine(models.Model):
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="lines")
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="payouts")
+    amount = models.DecimalField(max_digits=16, decimal_places=0)
+    entry_count = models.PositiveIntegerField()
+    # The bank details as they were when the batch was made.
+    bank_name = models.CharField(max_length=100)
+    bank_bin = models.CharField(max_length=8, blank=True)
+    bank_account_number = models.CharField(max_length=34)
+    bank_account_holder = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "producer"], name="one_payout_line_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.producer_id} {self.amount}"
+
+
+class LedgerEntry(models.Model):
+    """An immutable settlement row. Amounts are signed whole đồng: a delivery is
+    positive, a refund or a cancellation is a reversing (negative) entry. The only
+    change ever allowed is setting ``payout_batch`` once (database trigger)."""
+
+    class Kind(models.TextChoices):
+        DELIVERY = "delivery", "Giao hàng thành công"
+        REFUND = "refund", "Hoàn tiền"
+        REVERSAL = "reversal", "Huỷ sau giao hàng"
+
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="ledger")
+    cooperative_order = models.ForeignKey(
+        CooperativeOrder, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    currency = models.CharField(max_length=3, default="VND")
+    gross_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    commission_rate_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    commission_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    shipping_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    net_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    reason = models.TextField(blank=True)
+    # Caller-chosen key: the same refund recorded twice is one entry.
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        "account.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payout_batch = models.ForeignKey(
+        PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative_order"],
+                condition=models.Q(kind="delivery"),
+                name="one_delivery_entry_per_cooperative_order",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative_order"],
+                condition=models.Q(kind="reversal"),
+                name="one_reversal_entry_per_cooperative_order",
+            ),
+            models.CheckConstraint(
+                check=models.Q(
+                    net_amount=models.F("gross_amount")
+                    + models.F("shipping_amount")
+                    - models.F("commission_amount")
+                ),
+                name="ledger_net_is_gross_plus_shipping_minus_commission",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["producer", "created_at"],
+                name="ledger_unpaid_idx",
+                condition=models.Q(payout_batch__isnull=True),
+            ),
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.net_amount} ({self.cooperative_order_id})"

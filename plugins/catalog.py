@@ -23,7 +23,8 @@ from saleor.product.models import (
     ProductVariant,
 )
 from saleor.product.utils.variant_prices import update_products_minimal_variant_prices
-from saleor.shipping.models import ShippingZone
+from saleor.shipping import ShippingMethodType
+from saleor.shipping.models import ShippingMethod, ShippingZone
 
 from catalog_sync.groups import PRODUCT_SETS, ProductSet
 from catalog_sync.text import fold
@@ -33,6 +34,7 @@ STARS_ATTRIBUTE = "ocop-stars"
 PROVINCE_ATTRIBUTE = "ocop-province"
 GROUP_ATTRIBUTE = "ocop-product-group"
 SHIPPING_ZONE_NAME = "Việt Nam"
+DEFAULT_SHIPPING_PRICE_VND = 30000
 
 
 def slug_for(text: str, max_length: int = 200) -> str:
@@ -134,6 +136,15 @@ def ensure_scaffold() -> CatalogScaffold:
     zone = ShippingZone.objects.filter(name=SHIPPING_ZONE_NAME).first()
     if zone is None:
         zone = ShippingZone.objects.create(name=SHIPPING_ZONE_NAME, countries=["VN"])
+    if not zone.shipping_methods.exists():
+        # Staff change or add methods in Saleor; a zone without one cannot sell at all.
+        ShippingMethod.objects.create(
+            name="Giao hàng tiêu chuẩn",
+            type=ShippingMethodType.PRICE_BASED,
+            shipping_zone=zone,
+            price_amount=DEFAULT_SHIPPING_PRICE_VND,
+            currency="VND",
+        )
     province_values = {
         value.value: value
         for value in AttributeValue.objects.filter(

@@ -54,7 +54,8 @@ def badge_svg(stars: int, style: str = "classic") -> str:
         else f'<rect width="{width}" height="56" rx="6" fill="{colour}"/>'
     )
     national_text = (
-        f'<text x="{width - 8}" y="50" text-anchor="end" font-size="9" fill="#fef3c7">'
+        f'<text x="{width - 8}" y="50" text-anchor="end" font-family="Arial, sans-serif" '
+        'font-size="9" fill="#fef3c7">'
         "CẤP QUỐC GIA</text>"
         if national
         else ""

@@ -41,10 +41,23 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 STOREFRONT_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 
-OCOP_APPS = ["marketplace", "catalog_sync", "storefront_config"]
+OCOP_APPS = [
+    "marketplace",
+    "catalog_sync",
+    "storefront_config",
+    "portal",
+    "django.contrib.sessions",
+    "payments_vn",
+]
 INSTALLED_APPS = INSTALLED_APPS + OCOP_APPS
 
-OCOP_PLUGINS = ["plugins.ocop.plugin.OCOPPlugin"]
+OCOP_PLUGINS = [
+    "plugins.ocop.plugin.OCOPPlugin",
+    "plugins.payments.cod.CashOnDeliveryGatewayPlugin",
+    "plugins.payments.vietqr.VietQRGatewayPlugin",
+]
+# Shared secret the bank signs its transfer notifications with (payments_vn.views).
+OCOP_BANK_WEBHOOK_SECRET = os.environ.get("OCOP_BANK_WEBHOOK_SECRET", "")
 PLUGINS = PLUGINS + OCOP_PLUGINS
 
 # Files the shop writes (uploads, generated images) stay out of site-packages.
@@ -75,4 +88,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog_sync.tasks.unpublish_expired_products",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Routes orders and sends notifications whose after-commit task was lost.
+    "ocop-route-pending-orders": {
+        "task": "marketplace.tasks.route_pending_orders",
+        "schedule": 120.0,
+    },
 }
+
+# --- Storefront pages (storefront_config/pages.py, cart.py, staff.py, search.py) -------
+# Search engine behind storefront_config.search.ProductSearch (a dotted path).
+STOREFRONT_SEARCH_ENGINE = os.environ.get(
+    "STOREFRONT_SEARCH_ENGINE", "storefront_config.search.PostgresProductSearch"
+)
+# How long each worker keeps the order of a list or search (ids only; 0 turns it off).
+STOREFRONT_SEARCH_CACHE_SECONDS = int(os.environ.get("STOREFRONT_SEARCH_CACHE_SECONDS", 60))
+# Static files (one CSS file) served by WhiteNoise from the apps' static folders, so a
+# WSGI server (gunicorn in `make demo`) needs no collectstatic step.
+MIDDLEWARE = [
+    MIDDLEWARE[0],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+]
+WHITENOISE_USE_FINDERS = True
+os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise also serves collected files from here
+WHITENOISE_MAX_AGE = 3600
+# Parse each template once per process (the explicit loader list Saleor sets would
+# otherwise re-read templates on every request while DEBUG is on).
+TEMPLATES[0]["OPTIONS"]["loaders"] = [
+    ("django.template.loaders.cached.Loader", TEMPLATES[0]["OPTIONS"]["loaders"])
+]
+# Saleor marks missing template variables loudly in DEBUG; the storefront's templates
+# use `default` filters and must render the same with DEBUG on or off.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""

@@ -7,17 +7,37 @@ so an unknown URL is a 404, not a 500.
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import path
+from django.urls import include, path
 
+from payments_vn.views import bank_notification
 from plugins.saleor_urls import saleor_urlpatterns
-from storefront_config import views
+from storefront_config import cart, pages, staff, views
 
 urlpatterns = [
     *saleor_urlpatterns,
     path("", views.home, name="home"),
     path("healthz/", views.health, name="health"),
+    path("payments/vietqr/notify/", bank_notification, name="vietqr-bank-notification"),
+    path("htx/", include("portal.urls")),
     path("badges/<str:style>/ocop-<int:stars>-sao.svg", views.badge, name="ocop-badge"),
+    # Storefront pages (Vietnamese URLs; English is a language switch, not other URLs).
+    path("san-pham/", pages.product_list, name="storefront-products"),
+    path("san-pham/<slug:slug>/", pages.product_detail, name="storefront-product"),
+    path("tim-kiem/", pages.product_list, name="storefront-search"),
+    path("ngon-ngu/<str:code>/", pages.set_language, name="storefront-language"),
+    path("gio-hang/", cart.cart_view, name="storefront-cart"),
+    path("gio-hang/them/", cart.cart_add, name="storefront-cart-add"),
+    path("gio-hang/cap-nhat/", cart.cart_update, name="storefront-cart-update"),
+    path("thanh-toan/", cart.checkout_address, name="storefront-checkout"),
+    path("thanh-toan/giao-hang/", cart.checkout_delivery, name="storefront-checkout-delivery"),
+    path("don-hang/<uuid:token>/", cart.order_confirmation, name="storefront-order"),
+    path("cau-hinh-cua-hang/", staff.configuration, name="storefront-configuration"),
+    path("cau-hinh-cua-hang/dang-nhap/", staff.login, name="storefront-staff-login"),
+    path("cau-hinh-cua-hang/dang-xuat/", staff.logout, name="storefront-staff-logout"),
 ]
+
+handler404 = "storefront_config.pages.page_not_found"
+handler500 = "storefront_config.pages.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from storefront_config import pages
 from storefront_config.badges import badge_svg
 
-
-def home(request):
-    return TemplateResponse(request, "storefront/home.html", {"graphql_url": "/graphql/"})
+# The storefront's home page: featured 5★ products and provinces (storefront_config.pages).
+home = pages.home
 
 
 def health(request):

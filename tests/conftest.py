@@ -20,7 +20,9 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
     from django.db import connection
 
     base_name = connection.settings_dict["NAME"]
-    worker_name = connection.creation._get_test_db_name()
+    # The process id keeps two test runs on one server (two developers, or a run and a
+    # benchmark) from dropping each other's databases.
+    worker_name = f"{connection.creation._get_test_db_name()}_p{os.getpid()}"
     with django_db_blocker.unblock():
         setup_worker_database(worker_name, base_name)
     yield
@@ -46,6 +48,17 @@ def run_on_commit():
             callback()
 
     return capture
+
+
+@pytest.fixture
+def celery_runs_tasks_inline():
+    """Run .delay() in the test process: the tests check the task's effect, not the broker."""
+    from storefront_config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 def pytest_sessionstart(session):

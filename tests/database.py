@@ -81,8 +81,28 @@ def setup_worker_database(worker_name: str, base_name: str) -> None:
     # clone a template while another session is connected to it.
     with _exclusive(template):
         _ensure_template(template, base_name)
+        _drop_abandoned(base_name)
         _clone(template, worker_name)
     _use_database(worker_name)
+
+
+def _drop_abandoned(base_name: str) -> None:
+    """Drop test databases of runs that were killed before their teardown."""
+    import psutil
+
+    raw = _server_connection()
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                [f"test\\_{base_name[:40]}%\\_p%"],
+            )
+            for (name,) in cursor.fetchall():
+                pid = name.rsplit("_p", 1)[1]
+                if pid.isdigit() and not psutil.pid_exists(int(pid)):
+                    _drop(cursor, name)
+    finally:
+        raw.close()
 
 
 def _ensure_template(template: str, base_name: str) -> None:

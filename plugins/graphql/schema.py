@@ -5,15 +5,16 @@ from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
 
 from plugins.graphql.catalog_import import CatalogImportMutations, CatalogImportQueries
+from plugins.graphql.cooperative import CooperativeMutations, CooperativeQueries
 from plugins.graphql.ocop_product import OcopProductQueries
 from plugins.graphql.publication_guard import ProductBulkPublish, ProductCreate, ProductUpdate
 
 
-class Query(OcopProductQueries, CatalogImportQueries, SaleorQuery):
+class Query(OcopProductQueries, CatalogImportQueries, CooperativeQueries, SaleorQuery):
     pass
 
 
-class Mutation(CatalogImportMutations, SaleorMutation):
+class Mutation(CatalogImportMutations, CooperativeMutations, SaleorMutation):
     product_create = ProductCreate.Field()
     product_update = ProductUpdate.Field()
     product_bulk_publish = ProductBulkPublish.Field()

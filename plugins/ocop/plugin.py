@@ -62,6 +62,28 @@ class OCOPPlugin(BasePlugin):
     def settings(self) -> MarketplaceSettings:
         return parse_settings(_as_dict(self.configuration))
 
+    # -- order routing (marketplace.routing, marketplace.lifecycle) --------------------
+
+    def order_created(self, order, previous_value):
+        """Inside checkoutComplete's transaction: only record the order for routing;
+        the split runs in a Celery task once the order is committed."""
+        if not self.active:
+            return previous_value
+        from marketplace.routing import assert_not_oversold, schedule_routing
+
+        assert_not_oversold(order)
+        schedule_routing(order)
+        return previous_value
+
+    def order_cancelled(self, order, previous_value):
+        """Saleor cancelled the whole order: close its unshipped cooperative parts."""
+        if not self.active:
+            return previous_value
+        from marketplace.lifecycle import saleor_order_cancelled
+
+        saleor_order_cancelled(order)
+        return previous_value
+
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration) -> None:
         try:

@@ -7,7 +7,6 @@ from django.core.management import CommandError, call_command
 from saleor.product.models import Product
 
 from catalog_sync.models import ImportRun
-from storefront_config.celery import app as celery_app
 from tests.catalog_import.registry import MIEN_DONG, TRA_TAN_CUONG, write_registry
 from tests.saleor_fixtures.api import grant
 
@@ -28,15 +27,6 @@ query Run($id: ID!) {
   }
 }
 """
-
-
-@pytest.fixture
-def celery_runs_tasks_inline():
-    """Run .delay() in the test process: the tests check the task's effect, not the broker."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def test_command_imports_and_writes_the_json_report(db, tmp_path, capsys):

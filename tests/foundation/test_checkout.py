@@ -4,62 +4,13 @@ import graphene
 from saleor.order.models import Order
 from saleor.warehouse.models import Stock
 
-CHECKOUT_CREATE = """
-mutation Create($input: CheckoutCreateInput!) {
-  checkoutCreate(input: $input) {
-    checkout {
-      id
-      totalPrice { gross { amount currency } }
-      availableShippingMethods { id name price { amount currency } }
-      availablePaymentGateways { id name }
-    }
-    checkoutErrors { field code message }
-  }
-}
-"""
-
-SHIPPING_METHOD_UPDATE = """
-mutation Ship($checkoutId: ID!, $shippingMethodId: ID!) {
-  checkoutShippingMethodUpdate(checkoutId: $checkoutId, shippingMethodId: $shippingMethodId) {
-    checkout { totalPrice { gross { amount currency } } }
-    checkoutErrors { field code message }
-  }
-}
-"""
-
-PAYMENT_CREATE = """
-mutation Pay($checkoutId: ID!, $input: PaymentInput!) {
-  checkoutPaymentCreate(checkoutId: $checkoutId, input: $input) {
-    payment { chargeStatus total { amount currency } }
-    paymentErrors { field code message }
-  }
-}
-"""
-
-CHECKOUT_COMPLETE = """
-mutation Complete($checkoutId: ID!) {
-  checkoutComplete(checkoutId: $checkoutId) {
-    order {
-      id number paymentStatus status
-      total { gross { amount currency } }
-      lines { productSku quantity unitPrice { gross { amount currency } } }
-      shippingAddress { city countryArea country { code } }
-    }
-    checkoutErrors { field code message }
-  }
-}
-"""
-
-VIETNAMESE_ADDRESS = {
-    "firstName": "Lan",
-    "lastName": "Nguyễn Thị",
-    "streetAddress1": "12 Phố Huế",
-    "city": "Hai Bà Trưng",
-    "countryArea": "Hà Nội",
-    "postalCode": "100000",
-    "country": "VN",
-    "phone": "+84912345678",
-}
+from tests.saleor_fixtures.checkout import (
+    CHECKOUT_COMPLETE,
+    CHECKOUT_CREATE,
+    PAYMENT_CREATE,
+    SHIPPING_METHOD_UPDATE,
+    VIETNAMESE_ADDRESS,
+)
 
 
 def test_a_consumer_buys_an_ocop_product_through_the_graphql_checkout(api_client, ocop_product):

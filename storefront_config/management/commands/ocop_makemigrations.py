@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import saleor
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -31,12 +32,17 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="fail if changes are missing")
 
     def handle(self, *args, **options):
-        ours = [Path(__import__(app).__file__).parent / "migrations" for app in settings.OCOP_APPS]
+        configs = [
+            config
+            for config in apps.get_app_configs()
+            if config.name in settings.OCOP_APPS and "site-packages" not in config.path
+        ]
+        ours = [Path(config.path) / "migrations" for config in configs]
         before_saleor = saleor_migration_files()
         before_ours = {path for folder in ours for path in folder.glob("0*.py")}
         call_command(
             "makemigrations",
-            *settings.OCOP_APPS,
+            *[config.label for config in configs],
             dry_run=options["check"],
             check_changes=options["check"],
         )

@@ -1,0 +1,301 @@
+"""Split each Saleor order into cooperative orders, exactly once.
+
+``schedule_routing`` runs inside the checkout's transaction (the OCOP plugin's
+``order_created`` hook): it only writes the order's ``OrderRouting`` row, the outbox,
+and asks for the Celery task after commit. ``route_order`` (the task's body) does the
+work in one transaction that first locks that row, so:
+
+* a second run (the hook or the task delivered twice, the sweeper) finds the row
+  ``routed`` and returns the existing cooperative orders;
+* concurrent runs wait on the lock, then see ``routed``;
+* a worker killed half-way rolls back entirely, and the task (acks_late) or the
+  sweeper routes the order again from scratch.
+
+Unique constraints (one cooperative order per order and producer, one cooperative line
+per order line, one notification per event) back the lock up.
+
+Stock is not allocated twice: Saleor's ``checkoutComplete`` already allocated each
+line from the warehouses holding the variant's stock, which for an OCOP product is
+only its producer's warehouse. Routing reads those allocations to decide who ships a
+line (falling back to the product's producer for untracked variants).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from marketplace.models import (
+    CooperativeOrder,
+    CooperativeOrderEvent,
+    CooperativeOrderLine,
+    CooperativeSettings,
+    NotificationDelivery,
+    OrderRouting,
+    Producer,
+)
+from marketplace.money import split_by_weight, whole
+
+logger = logging.getLogger(__name__)
+
+NOTIFY_EVENT_CREATED = "order_created"
+
+
+@dataclass
+class RoutingResult:
+    order_id: int
+    created: bool
+    cooperative_order_ids: list[int] = field(default_factory=list)
+    notification_ids: list[int] = field(default_factory=list)
+    unrouted_line_ids: list[int] = field(default_factory=list)
+
+
+def assert_not_oversold(order) -> None:
+    """Inside checkoutComplete's transaction, after Saleor allocated the order's stock:
+    refuse the order if any of its stocks is now allocated beyond what is on hand.
+
+    Saleor 2.10's ``allocate_stock`` sums existing allocations *before* it locks the
+    stock rows, so two checkouts racing for the last units could both allocate them
+    (tests/routing/test_concurrency.py saw 8 orders for 3 packs). By now this
+    transaction holds the lock on each of the order's stock rows (taken by
+    ``allocate_stock``, kept until commit), so this one query sees every committed
+    allocation plus ours: exact, and serialised per stock.
+    """
+    from django.db.models import F, OuterRef, Subquery, Sum
+    from saleor.core.exceptions import InsufficientStock
+    from saleor.warehouse.models import Allocation, Stock
+
+    allocated = (
+        Allocation.objects.filter(stock_id=OuterRef("pk"))
+        .order_by()
+        .values("stock_id")
+        .annotate(total=Sum("quantity_allocated"))
+        .values("total")
+    )
+    oversold = (
+        Stock.objects.filter(
+            pk__in=Allocation.objects.filter(order_line__order_id=order.pk).values("stock_id")
+        )
+        .annotate(allocated=Subquery(allocated))
+        .filter(allocated__gt=F("quantity"))
+        .select_related("product_variant")
+        .first()
+    )
+    if oversold is not None:
+        raise InsufficientStock(oversold.product_variant)
+
+
+def schedule_routing(order) -> None:
+    """Cheap, inside the caller's transaction: record that ``order`` must be routed,
+    and enqueue the task once that transaction commits."""
+    OrderRouting.objects.bulk_create([OrderRouting(order=order)], ignore_conflicts=True)
+    order_id = order.pk
+
+    def enqueue():
+        from marketplace.tasks import route_order_task
+
+        route_order_task.delay(order_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _lock_routing(order_id: int) -> OrderRouting | None:
+    from saleor.order.models import Order
+
+    routing = OrderRouting.objects.select_for_update().filter(order_id=order_id).first()
+    if routing is None:
+        # An order made while the plugin was off, or one the hook never saw.
+        if not Order.objects.filter(pk=order_id).exists():
+            return None
+        OrderRouting.objects.bulk_create([OrderRouting(order_id=order_id)], ignore_conflicts=True)
+        routing = OrderRouting.objects.select_for_update().get(order_id=order_id)
+    return routing
+
+
+def _customer(order) -> tuple[str, str]:
+    address = order.shipping_address or order.billing_address
+    if address is None:
+        return "", ""
+    name = " ".join(part for part in (address.last_name, address.first_name) if part)
+    return name or address.company_name, str(address.phone or "")
+
+
+def route_order(order_id: int) -> RoutingResult:
+    """Create the cooperative orders of Saleor order ``order_id``; idempotent."""
+    from saleor.order import OrderStatus
+    from saleor.order.models import Order
+
+    with transaction.atomic():
+        routing = _lock_routing(order_id)
+        if routing is None:
+            return RoutingResult(order_id, created=False)
+        if routing.status == OrderRouting.Status.ROUTED:
+            return RoutingResult(
+                order_id,
+                created=False,
+                cooperative_order_ids=list(
+                    CooperativeOrder.objects.filter(order_id=order_id)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                ),
+            )
+        order = Order.objects.select_related("shipping_address", "billing_address").get(pk=order_id)
+        result = RoutingResult(order_id, created=True)
+        if order.status not in (OrderStatus.DRAFT, OrderStatus.CANCELED):
+            _create_cooperative_orders(order, routing, result)
+        routing.status = OrderRouting.Status.ROUTED
+        routing.routed_at = timezone.now()
+        routing.save(update_fields=["status", "routed_at", "needs_attention", "attention_reason"])
+        if result.notification_ids:
+            enqueue_notifications(result.notification_ids)
+    return result
+
+
+def enqueue_notifications(ids: list[int]) -> None:
+    """Send these notifications once the current transaction commits."""
+    ids = list(ids)
+
+    def enqueue():
+        from marketplace.tasks import deliver_notification
+
+        for pk in ids:
+            deliver_notification.delay(pk)
+
+    transaction.on_commit(enqueue)
+
+
+def _line_producers(lines) -> dict[int, int | None]:
+    """order line pk → producer pk: the warehouse Saleor allocated it from, else the
+    product's producer (variants that do not track inventory)."""
+    warehouse_ids = {a.stock.warehouse_id for line in lines for a in line.allocations.all()}
+    producer_of_warehouse = dict(
+        Producer.objects.filter(warehouse_id__in=warehouse_ids).values_list("warehouse_id", "pk")
+    )
+    result = {}
+    for line in lines:
+        producers = {
+            producer_of_warehouse.get(a.stock.warehouse_id) for a in line.allocations.all()
+        }
+        producers.discard(None)
+        if len(producers) == 1:
+            result[line.pk] = producers.pop()
+            continue
+        ocop = getattr(getattr(line.variant, "product", None), "ocop", None)
+        result[line.pk] = ocop.producer_id if ocop is not None else None
+    return result
+
+
+def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResult) -> None:
+    lines = list(
+        order.lines.select_related("variant__product__ocop")
+        .prefetch_related("allocations__stock")
+        .order_by("pk")
+    )
+    producer_of_line = _line_producers(lines)
+    by_producer: dict[int, list] = defaultdict(list)
+    for line in lines:
+        producer_id = producer_of_line[line.pk]
+        if producer_id is None:
+            result.unrouted_line_ids.append(line.pk)
+        else:
+            by_producer[producer_id].append(line)
+    if result.unrouted_line_ids:
+        routing.needs_attention = True
+        routing.attention_reason = (
+            "Dòng hàng không thuộc HTX nào / lines without a producer: "
+            + ", ".join(str(pk) for pk in result.unrouted_line_ids)
+        )
+        logger.warning("Order %s has lines without a producer", order.pk)
+    if not by_producer:
+        return
+
+    producer_ids = sorted(by_producer)
+    subtotals = [
+        sum((whole(line.unit_price_gross_amount) * line.quantity for line in by_producer[p]), 0)
+        for p in producer_ids
+    ]
+    shipping = split_by_weight(whole(order.shipping_price_gross_amount or 0), subtotals)
+    name, phone = _customer(order)
+    now = timezone.now()
+    cooperative_orders = CooperativeOrder.objects.bulk_create(
+        [
+            CooperativeOrder(
+                order=order,
+                producer_id=producer_id,
+                number=f"{order.pk}-{index}",
+                currency=order.currency,
+                subtotal_amount=subtotal,
+                shipping_amount=shipping_share,
+                customer_name=name[:512],
+                customer_email=order.get_customer_email() or "",
+                customer_phone=phone[:32],
+                created_at=now,
+                updated_at=now,
+            )
+            for index, (producer_id, subtotal, shipping_share) in enumerate(
+                zip(producer_ids, subtotals, shipping, strict=True), start=1
+            )
+        ]
+    )
+    CooperativeOrderLine.objects.bulk_create(
+        [
+            CooperativeOrderLine(
+                cooperative_order=cooperative_order,
+                order_line=line,
+                product_name=line.product_name,
+                sku=line.product_sku,
+                quantity=line.quantity,
+                unit_price_amount=whole(line.unit_price_gross_amount),
+                total_amount=whole(line.unit_price_gross_amount) * line.quantity,
+            )
+            for cooperative_order in cooperative_orders
+            for line in by_producer[cooperative_order.producer_id]
+        ]
+    )
+    CooperativeOrderEvent.objects.bulk_create(
+        [
+            CooperativeOrderEvent(cooperative_order=co, status=co.status, created_at=now)
+            for co in cooperative_orders
+        ]
+    )
+    webhooks = set(
+        CooperativeSettings.objects.filter(producer_id__in=producer_ids)
+        .exclude(webhook_url="")
+        .values_list("producer_id", flat=True)
+    )
+    deliveries = [
+        NotificationDelivery(
+            cooperative_order=co,
+            channel=NotificationDelivery.Channel.COOPERATIVE_EMAIL,
+            event=NOTIFY_EVENT_CREATED,
+            created_at=now,
+        )
+        for co in cooperative_orders
+    ] + [
+        NotificationDelivery(
+            cooperative_order=co,
+            channel=NotificationDelivery.Channel.COOPERATIVE_WEBHOOK,
+            event=NOTIFY_EVENT_CREATED,
+            created_at=now,
+        )
+        for co in cooperative_orders
+        if co.producer_id in webhooks
+    ]
+    NotificationDelivery.objects.bulk_create(deliveries)
+    result.cooperative_order_ids = [co.pk for co in cooperative_orders]
+    result.notification_ids = [d.pk for d in deliveries]
+
+
+def pending_order_ids(older_than: datetime.timedelta, limit: int = 500) -> list[int]:
+    """Orders whose routing has not happened (a lost task, a dead worker)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        OrderRouting.objects.filter(status=OrderRouting.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("order_id", flat=True)[:limit]
+    )

@@ -1,0 +1,60 @@
+"""What a buyer paying by bank transfer is shown: the VietQR code and, beside it, the
+same details in plain text for those who type them in."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import segno
+
+from payments_vn.vietqr import TransferRequest, build_payload
+
+# The banks most OCOP buyers use; any other BIN is shown as its number.
+BANK_NAMES = {
+    "970405": "Agribank",
+    "970415": "VietinBank",
+    "970418": "BIDV",
+    "970436": "Vietcombank",
+    "970407": "Techcombank",
+    "970422": "MB Bank",
+    "970416": "ACB",
+    "970432": "VPBank",
+    "970403": "Sacombank",
+    "970423": "TPBank",
+}
+
+
+@dataclass(frozen=True)
+class TransferInstructions:
+    bank_bin: str
+    account_number: str
+    account_name: str
+    amount_vnd: int
+    reference: str
+
+    @property
+    def bank_name(self) -> str:
+        return BANK_NAMES.get(self.bank_bin, self.bank_bin)
+
+    @property
+    def payload(self) -> str:
+        return build_payload(
+            TransferRequest(self.bank_bin, self.account_number, self.amount_vnd, self.reference)
+        )
+
+    def _qr(self):
+        # Medium error correction and the standard 4-module quiet zone: it still scans
+        # when printed on a receipt or shown on a cracked phone screen.
+        return segno.make_qr(self.payload, error="m", boost_error=False)
+
+    def qr_svg(self, scale: int = 6) -> str:
+        buffer = io.BytesIO()
+        self._qr().save(buffer, kind="svg", scale=scale, border=4, xmldecl=False,
+                        title=f"VietQR {self.reference}")  # fmt: skip
+        return buffer.getvalue().decode()
+
+    def qr_png(self, scale: int = 8) -> bytes:
+        buffer = io.BytesIO()
+        self._qr().save(buffer, kind="png", scale=scale, border=4)
+        return buffer.getvalue()

@@ -1,0 +1,107 @@
+"""A live shop in a subprocess, on its own database, for Chromium to shop in."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from storefront_config import services
+from tests.catalog_import.registry import write_registry
+from tests.database import drop_database, scratch_database_url
+from tests.storefront.catalogue import row
+
+SCREENSHOTS = services.REPO_ROOT / "test-results" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+# What the consumer will look for: two miến dong, one of them 5★.
+BROWSER_ROWS = [
+    row(product_name="Miến dong Tài Hoan", stars="5", price_vnd="125.000", stock="40"),
+    row(product_name="Miến dong Định Hóa", stars="4", price_vnd="75000",
+        producer_name="Hợp tác xã Định Hóa", decision_number="2001/QĐ-UBND"),
+    row(product_name="Trà hoa vàng Nam Mẫu", stars="4", product_group="Đồ uống",
+        price_vnd="650000", producer_name="Hợp tác xã Nam Mẫu", decision_number="2002/QĐ-UBND",
+        description="Hoa trà vàng sấy lạnh."),
+]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/healthz/", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_shop(django_db_setup, tmp_path_factory):
+    """Base URL of a shop served by a subprocess from a scratch database."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
+    name = f"ocop_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    url = scratch_database_url(name)
+    registry = write_registry(tmp_path_factory.mktemp("shop") / "registry.csv", BROWSER_ROWS)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CELERY_TASK_ALWAYS_EAGER": "True",
+        "OCOP_WEB_WORKERS": "2",
+    }
+    log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.browser.live_shop", str(registry), str(port)],
+        cwd=services.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while not _ready(base):
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"the shop did not start:\n{log.read()[-4000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
