@@ -5,6 +5,7 @@ from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
 
 from plugins.graphql.catalog_import import CatalogImportMutations, CatalogImportQueries
+from plugins.graphql.checkout_guard import CheckoutComplete
 from plugins.graphql.cooperative import CooperativeMutations, CooperativeQueries
 from plugins.graphql.ocop_product import OcopProductQueries
 from plugins.graphql.publication_guard import ProductBulkPublish, ProductCreate, ProductUpdate
@@ -18,6 +19,7 @@ class Mutation(CatalogImportMutations, CooperativeMutations, SaleorMutation):
     product_create = ProductCreate.Field()
     product_update = ProductUpdate.Field()
     product_bulk_publish = ProductBulkPublish.Field()
+    checkout_complete = CheckoutComplete.Field()
 
 
 schema = build_schema(Query, mutation=Mutation)

@@ -89,7 +89,7 @@ def checkout_race(args) -> dict:
     import graphene
     from django.test import Client
 
-    from tests.foundation.test_checkout import (
+    from tests.saleor_fixtures.checkout import (
         CHECKOUT_COMPLETE,
         CHECKOUT_CREATE,
         PAYMENT_CREATE,
