@@ -14,6 +14,10 @@ APP_STAMP := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
+# Browser tests drive Debian's Chromium (a test tool's own browser download cannot
+# work here); installed once per machine, with fonts that have Vietnamese glyphs.
+# Defined before the rules: make expands prerequisites as it reads them.
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help install demo test lint format migrations clean
 
@@ -35,9 +39,6 @@ $(TEST_STAMP): $(APP_STAMP) requirements/test.txt | $(CHROMIUM)
 	$(PIP) install --no-deps -r requirements/test.txt $(QUIET_PIP)
 	touch $@
 
-# Browser tests drive Debian's Chromium (a test tool's own browser download cannot
-# work here); installed once per machine, with fonts that have Vietnamese glyphs.
-CHROMIUM ?= /usr/bin/chromium
 $(CHROMIUM):
 	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$sudo apt-get update -qq && \

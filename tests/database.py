@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,7 +96,7 @@ def _drop_abandoned(base_name: str) -> None:
         with raw.cursor() as cursor:
             cursor.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                [f"test\\_{base_name[:40]}%\\_p%"],
+                ["test\\_%\\_p%"],
             )
             for (name,) in cursor.fetchall():
                 pid = name.rsplit("_p", 1)[1]
@@ -137,9 +138,16 @@ def _ensure_template(template: str, base_name: str) -> None:
         raw.close()
 
 
-def scratch_database_url(name: str) -> str:
+def _scratch_name(label: str) -> str:
+    # Per process, like the worker databases: concurrent runs never share one.
+    return f"test_{label[:40]}_p{os.getpid()}"
+
+
+def scratch_database_url(label: str) -> str:
     """A fresh migrated database beside the test one, for work done by other processes
-    (a subprocess sees only committed data, and must not share the test transaction)."""
+    (a subprocess sees only committed data, and must not share the test transaction).
+    Drop it with ``drop_scratch_database(label)``."""
+    name = _scratch_name(label)
     with _exclusive(_template_name):
         _clone(_template_name, name)
     params = connection.get_connection_params()
@@ -149,6 +157,10 @@ def scratch_database_url(name: str) -> str:
     if host.startswith("/"):
         return f"postgres://{user}@/{name}?host={host}&port={port}"
     return f"postgres://{user}@{host}:{port}/{name}"
+
+
+def drop_scratch_database(label: str) -> None:
+    drop_database(_scratch_name(label))
 
 
 def drop_database(name: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from storefront_config import services
 from tests.catalog_import.registry import write_registry
-from tests.database import drop_database, scratch_database_url
+from tests.database import drop_scratch_database, scratch_database_url
 from tests.storefront.catalogue import row
 
 SCREENSHOTS = services.REPO_ROOT / "test-results" / "screenshots"
@@ -88,7 +88,7 @@ def live_shop(django_db_setup, tmp_path_factory):
             server.kill()
             server.wait()
         log.close()
-        drop_database(name)
+        drop_scratch_database(name)
 
 
 @pytest.fixture(scope="session")

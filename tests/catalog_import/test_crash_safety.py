@@ -13,7 +13,7 @@ import pytest
 
 from catalog_sync.synthetic import write_synthetic_registry
 from storefront_config import services
-from tests.database import drop_database, scratch_database_url
+from tests.database import drop_scratch_database, scratch_database_url
 
 AS_OF = datetime.date(2026, 11, 23)
 
@@ -75,7 +75,7 @@ def two_databases(request):
     names = [f"ocop_crash_{worker}_{label}" for label in ("clean", "killed")]
     yield [scratch_database_url(name) for name in names]
     for name in names:
-        drop_database(name)
+        drop_scratch_database(name)
 
 
 def test_killed_import_leaves_no_orphans_and_a_rerun_matches_a_clean_run(

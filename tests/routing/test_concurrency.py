@@ -14,7 +14,7 @@ import psycopg2
 import pytest
 
 from storefront_config import services
-from tests.database import drop_database, scratch_database_url
+from tests.database import drop_scratch_database, scratch_database_url
 
 
 def run_sql(url: str, query: str) -> list[tuple]:
@@ -57,7 +57,7 @@ def worker(url: str, *args, eager=True, mail_dir=None, background=False):
 def scratch(request):
     name = f"ocop_conc_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{request.node.name[:20]}"
     yield scratch_database_url(name)
-    drop_database(name)
+    drop_scratch_database(name)
 
 
 def test_concurrent_checkouts_of_the_last_units_never_oversell(db, scratch):
