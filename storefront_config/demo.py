@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
 from storefront_config import services
 
 STAFF_EMAIL = os.environ.get("OCOP_DEMO_STAFF_EMAIL", "admin@ocop.test")
+COOPERATIVE_EMAIL = os.environ.get("OCOP_DEMO_COOPERATIVE_EMAIL", "htx@ocop.test")
 SAMPLE_REGISTRY = services.REPO_ROOT / "catalog_sync" / "sample_data" / "ocop-registry-sample.csv"
 
 
@@ -55,6 +56,31 @@ def ensure_staff_account() -> tuple[str, str]:
         user.set_password(password)
         user.save(update_fields=["password"])
     return STAFF_EMAIL, password
+
+
+def ensure_cooperative_account(password: str) -> str | None:
+    """A portal account (/htx/) managing the sample producer with the most products, so
+    the demo shows a cooperative's own view; same password as the staff account."""
+    from django.db.models import Count
+    from saleor.account.models import User
+
+    from marketplace.models import CooperativeMembership, Producer
+
+    producer = (
+        Producer.objects.annotate(n=Count("products")).filter(n__gt=0).order_by("-n", "pk")
+    ).first()
+    if producer is None:
+        return None
+    user = User.objects.filter(email=COOPERATIVE_EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(COOPERATIVE_EMAIL, password)
+    elif not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    CooperativeMembership.objects.get_or_create(
+        user=user, producer=producer, defaults={"role": CooperativeMembership.Role.MANAGER}
+    )
+    return producer.name
 
 
 def load_sample_data() -> None:
@@ -135,6 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     email, password = ensure_staff_account()
     load_sample_data()
     print(f"\nStaff account / Tài khoản quản trị: {email}  password / mật khẩu: {password}")
+    cooperative = ensure_cooperative_account(password)
+    if cooperative:
+        print(
+            f"Cooperative portal / Cổng HTX: http://127.0.0.1:{args.port}/htx/  "
+            f"{COOPERATIVE_EMAIL} ({cooperative}), same password / cùng mật khẩu"
+        )
     print(f"Shop: http://127.0.0.1:{args.port}/   GraphQL: http://127.0.0.1:{args.port}/graphql/\n")
     if args.no_serve:
         return 0
