@@ -55,10 +55,11 @@ def celery_runs_tasks_inline():
     """Run .delay() in the test process: the tests check the task's effect, not the broker."""
     from storefront_config.celery import app as celery_app
 
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    # A failing task fails the test, on every machine (with or without a broker).
+    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
     yield
-    celery_app.conf.task_always_eager = previous
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 def pytest_sessionstart(session):

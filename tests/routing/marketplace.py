@@ -101,8 +101,8 @@ def order_of(catalog):
 @pytest.fixture
 def marketplace_on_commit():
     """Run, as a commit would, the on_commit callbacks *our* code scheduled in the
-    block (routing and notification tasks), not Saleor's own e-mail tasks whose
-    templates the Saleor wheel does not ship."""
+    block (routing and notification tasks), not Saleor's own e-mail tasks: these tests
+    count the cooperatives' mails (tests/emails covers Saleor's)."""
     from django.db import connection
 
     @contextmanager
