@@ -13,11 +13,13 @@ from decimal import Decimal, InvalidOperation
 COMMISSION_RATE = "commission_rate_percent"
 CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
 HIDE_UNCERTIFIED_PRODUCTS = "hide_uncertified_products"
+FAIR_ATTRIBUTION_DAYS = "fair_attribution_days"
 
 DEFAULTS = {
     COMMISSION_RATE: "10",
     CERTIFICATE_VALIDITY_MONTHS: "36",
     HIDE_UNCERTIFIED_PRODUCTS: True,
+    FAIR_ATTRIBUTION_DAYS: "30",
 }
 
 
@@ -33,6 +35,8 @@ class MarketplaceSettings:
     commission_rate_percent: Decimal
     certificate_validity_months: int
     hide_uncertified_products: bool
+    # How long after a visit through a fair link an order is credited to the fair.
+    fair_attribution_days: int
 
 
 def parse_settings(raw: dict) -> MarketplaceSettings:
@@ -62,8 +66,17 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
     if not isinstance(hide, bool):
         hide = str(hide).strip().lower() == "true"
 
+    days_text = str(values[FAIR_ATTRIBUTION_DAYS]).strip()
+    if not days_text.isascii() or not days_text.isdigit() or not 1 <= int(days_text) <= 365:
+        raise ConfigurationError(
+            FAIR_ATTRIBUTION_DAYS,
+            "Thời gian ghi nhận đơn cho hội chợ phải là số ngày nguyên từ 1 đến 365 / "
+            "The fair attribution window must be a whole number of days from 1 to 365.",
+        )
+
     return MarketplaceSettings(
         commission_rate_percent=rate,
         certificate_validity_months=int(months_text),
         hide_uncertified_products=hide,
+        fair_attribution_days=int(days_text),
     )

@@ -181,6 +181,17 @@ def cancel(user, cooperative_order_id: int, reason: str) -> CooperativeOrder:
     return cooperative_order
 
 
+def cancel_after_void(cooperative_order: CooperativeOrder, reason: str, user=None) -> None:
+    """The order's payment was voided after this part was marked delivered (a COD
+    parcel refused at the door): reverse it in the books and close it. The caller
+    (``settlement.record_payment_events``) holds the part's lock."""
+    settlement.record_reversal(cooperative_order, reason=reason, user=user)
+    _move(cooperative_order, user, S.CANCELLED, reason)
+    cooperative_order.reason = reason
+    cooperative_order.save(update_fields=["reason"])
+    _flag_for_staff(cooperative_order, user, f"Đơn {cooperative_order} bị huỷ: {reason}")
+
+
 def _clean_shipment(carrier: str, tracking_number: str) -> tuple[str, str]:
     carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
     if not carrier:

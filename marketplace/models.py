@@ -477,3 +477,99 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.net_amount} ({self.cooperative_order_id})"
+
+
+# -- Money the customers paid, per cooperative order ------------------------------------
+#
+# The ledger above says what the platform owes each cooperative (earned on delivery).
+# The two tables below follow the customers' money, from Saleor's payment transactions:
+# ``PaymentRecord`` is one capture, refund or void, recorded once; ``EscrowEntry`` is
+# money the platform holds for a cooperative order until it is delivered (positive) or
+# is owed by a courier or funded by the platform (negative: a COD parcel delivered before
+# its cash is collected). Delivery moves a part's value from escrow to the ledger, and a
+# cancellation after delivery moves it back, so for every order:
+#
+#     Σ (gross + shipping) of its ledger entries + Σ of its escrow entries
+#         = Σ captured − Σ refunded (its payment records)
+#
+# (see marketplace.settlement). Both tables are append-only, like the ledger.
+
+
+class PaymentRecord(models.Model):
+    """A Saleor payment event as settlement recorded it. ``key`` names the Saleor
+    transaction, so an event delivered by two hooks is recorded once."""
+
+    class Kind(models.TextChoices):
+        CAPTURE = "capture", "Khách đã thanh toán / Captured"
+        REFUND = "refund", "Hoàn tiền cho khách / Refunded"
+        VOID = "void", "Huỷ thanh toán / Voided"
+
+    order = models.ForeignKey(
+        "order.Order", on_delete=models.PROTECT, related_name="ocop_payment_records"
+    )
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    currency = models.CharField(max_length=3, default="VND")
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    # Empty for a payment Saleor marked paid without a transaction (staff "mark as paid").
+    saleor_transaction = models.OneToOneField(
+        "payment.Transaction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ocop_payment_record",
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                check=models.Q(amount__gte=0), name="payment_amount_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} (order {self.order_id})"
+
+
+class EscrowEntry(models.Model):
+    """Money held for one cooperative order, signed whole đồng, goods and shipping."""
+
+    class Kind(models.TextChoices):
+        CAPTURE = "capture", "Khách đã thanh toán"
+        REFUND = "refund", "Hoàn tiền cho khách"
+        DELIVERY = "delivery", "Chuyển sang công nợ HTX khi giao"
+        REVERSAL = "reversal", "Trả lại khi huỷ sau giao"
+
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="escrow")
+    cooperative_order = models.ForeignKey(
+        CooperativeOrder, on_delete=models.PROTECT, related_name="escrow_entries"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    currency = models.CharField(max_length=3, default="VND")
+    goods_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    shipping_amount = models.DecimalField(max_digits=14, decimal_places=0)
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    payment_record = models.ForeignKey(
+        PaymentRecord,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escrow_entries",
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                check=models.Q(amount=models.F("goods_amount") + models.F("shipping_amount")),
+                name="escrow_amount_is_goods_plus_shipping",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} ({self.cooperative_order_id})"

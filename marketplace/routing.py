@@ -148,6 +148,12 @@ def route_order(order_id: int) -> RoutingResult:
         result = RoutingResult(order_id, created=True)
         if order.status not in (OrderStatus.DRAFT, OrderStatus.CANCELED):
             _create_cooperative_orders(order, routing, result)
+        if result.cooperative_order_ids:
+            # A card captured at checkout was paid before these parts existed: record
+            # the order's payments in their books now (idempotent, failures logged).
+            from plugins.payments.ledger import sync_order_ledger_safely
+
+            sync_order_ledger_safely(order)
         routing.status = OrderRouting.Status.ROUTED
         routing.routed_at = timezone.now()
         routing.save(update_fields=["status", "routed_at", "needs_attention", "attention_reason"])

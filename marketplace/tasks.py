@@ -35,8 +35,8 @@ def deliver_notification(self, delivery_id: int) -> str:
 
 @shared_task
 def route_pending_orders(older_than_seconds: int = 120) -> int:
-    """Sweeper (Celery beat, every few minutes): route orders whose task was lost, and
-    resend notifications whose task was lost."""
+    """Sweeper (Celery beat, every few minutes): route orders whose task was lost,
+    resend notifications whose task was lost, and record payments whose hook failed."""
     from django.utils import timezone
 
     from marketplace.models import NotificationDelivery
@@ -50,6 +50,10 @@ def route_pending_orders(older_than_seconds: int = 120) -> int:
     ).values_list("pk", flat=True)[:500]
     for delivery_id in stale:
         deliver_notification.delay(delivery_id)
+    # Payments a failed or missing hook left out of the cooperatives' books.
+    from plugins.payments.ledger import sync_unrecorded_payments
+
+    sync_unrecorded_payments()
     if order_ids:
         logger.warning("Routing %d orders whose routing task was lost", len(order_ids))
     return len(order_ids)

@@ -32,6 +32,14 @@ class TransferInstructions:
     account_name: str
     amount_vnd: int
     reference: str
+    # Where the order's QR code is served as PNG (absolute; e-mails link to it). Empty
+    # when built without an order.
+    qr_image_url: str = ""
+
+    @property
+    def is_due(self) -> bool:
+        """Something is left to pay (a paid order has no code to scan)."""
+        return self.amount_vnd > 0
 
     @property
     def bank_name(self) -> str:

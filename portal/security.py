@@ -48,28 +48,40 @@ def error_page(request, status: int, message: str = "") -> TemplateResponse:
     return response
 
 
-def portal_view(view):
-    """A page for cooperative staff (or platform staff): anonymous users go to the login
-    page; logged-in users without a cooperative get 403; bad input 400; anything
-    they cannot see 404."""
+def signed_in_area(*, login_url: str, may_enter, refusal: str, error_page=error_page):
+    """A decorator for the pages of a staff area (the cooperative portal, the provinces'
+    fair pages): anonymous users go to ``login_url`` (a URL name); signed-in users for
+    whom ``may_enter(user)`` is false get 403 with ``refusal``; bad input 400; anything
+    they cannot see 404. Answers are never cached by the browser or a proxy."""
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not access.is_authenticated(user):
-            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if not access.is_portal_user(user):
-            return error_page(request, 403, "Tài khoản của bạn không thuộc hợp tác xã nào.")
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404 as error:
-            return error_page(request, 404, str(error) if error.args else "")
-        except PermissionDenied as error:
-            return error_page(request, 403, str(error) if error.args else "")
-        except BadRequest as error:
-            return error_page(request, 400, str(error))
-        if not response.has_header("Cache-Control"):
-            response["Cache-Control"] = "private, no-store"
-        return response
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not access.is_authenticated(user):
+                return redirect_to_login(request.get_full_path(), reverse(login_url))
+            if not may_enter(user):
+                return error_page(request, 403, refusal)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404 as error:
+                return error_page(request, 404, str(error) if error.args else "")
+            except PermissionDenied as error:
+                return error_page(request, 403, str(error) if error.args else "")
+            except BadRequest as error:
+                return error_page(request, 400, str(error))
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-store"
+            return response
 
-    return web(wrapped)
+        return web(wrapped)
+
+    return decorator
+
+
+portal_view = signed_in_area(
+    login_url="portal:login",
+    may_enter=access.is_portal_user,
+    refusal="Tài khoản của bạn không thuộc hợp tác xã nào.",
+)
+"""A page for cooperative staff (or platform staff)."""

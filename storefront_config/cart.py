@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 import graphene
 from django import forms
@@ -24,6 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fairs.attribution import attach_to_checkout
+from storefront_config import payments
 from storefront_config.pages import (
     StorefrontUnavailable,
     not_found,
@@ -277,6 +280,7 @@ def cart_add(request):
         return _cart_page(
             request, errors=error_messages(result["checkoutErrors"]), status=400, back=back
         )
+    attach_to_checkout(request, result["checkout"]["token"])
     return remember_cart(HttpResponseRedirect("/gio-hang/"), result["checkout"]["token"])
 
 
@@ -435,18 +439,25 @@ def checkout_delivery(request):
         DeliveryChoice(m["id"], m["name"], m["price"]["amount"])
         for m in cart["availableShippingMethods"]
     ]
-    gateways = [DeliveryChoice(g["id"], gateway_label(g)) for g in cart["availablePaymentGateways"]]
-    errors: list[str] = []
     chosen_method = request.POST.get("shipping_method") or (
         cart["shippingMethod"]["id"] if cart["shippingMethod"] else ""
     )
+    gateways = payments.payment_choices(
+        cart["availablePaymentGateways"], _total_with(cart, methods, chosen_method), gateway_label
+    )
+    errors: list[str] = []
     chosen_gateway = request.POST.get("gateway", "")
     if request.method == "POST":
         if chosen_method not in {m.id for m in methods}:
             errors.append(str(ERROR_MESSAGES["SHIPPING_METHOD_NOT_SET"]))
-        if chosen_gateway not in {g.id for g in gateways}:
+        refused = next((g for g in gateways if g.id == chosen_gateway and not g.available), None)
+        if refused is not None:
+            errors.append(refused.reason)
+        elif chosen_gateway not in {g.id for g in gateways}:
             errors.append(_("Vui lòng chọn phương thức thanh toán."))
         if not errors:
+            # The shopper may have scanned a fair's code after filling the cart.
+            attach_to_checkout(request, cart["token"])
             order, errors = _place_order(request, cart["token"], chosen_method, chosen_gateway)
             if order:
                 return forget_cart(HttpResponseRedirect(f"/don-hang/{order['token']}/"))
@@ -460,11 +471,20 @@ def checkout_delivery(request):
             methods=methods,
             gateways=gateways,
             chosen_method=chosen_method,
-            chosen_gateway=chosen_gateway or (gateways[0].id if len(gateways) == 1 else ""),
+            chosen_gateway=chosen_gateway
+            or (gateways[0].id if len(gateways) == 1 and gateways[0].available else ""),
             errors=errors,
         ),
         status=400 if errors else 200,
     )
+
+
+def _total_with(cart: dict, methods: list[DeliveryChoice], chosen_method: str) -> Decimal:
+    """The order's total with the chosen shipping method (the cheapest before one is
+    chosen): what the COD limit is compared with."""
+    prices = {m.id: Decimal(str(m.price or 0)) for m in methods}
+    shipping = prices.get(chosen_method, min(prices.values(), default=Decimal(0)))
+    return Decimal(str(cart["subtotalPrice"]["gross"]["amount"])) + shipping
 
 
 def _place_order(request, token: str, method: str, gateway: str):
@@ -475,9 +495,7 @@ def _place_order(request, token: str, method: str, gateway: str):
     if shipped["checkoutErrors"]:
         return None, error_messages(shipped["checkoutErrors"])
     total = shipped["checkout"]["totalPrice"]["gross"]["amount"]
-    # The dummy gateway takes its outcome as the token; real gateways get theirs from
-    # the shopper's payment step (added with those gateways).
-    payment_token = "charged" if gateway == DUMMY_GATEWAY else f"storefront-{token}"
+    payment_token = payments.payment_token(gateway, token, DUMMY_GATEWAY)
     paid = execute(
         request,
         PAYMENT,
@@ -517,5 +535,7 @@ def order_confirmation(request, token):
     for line in order["lines"]:
         line["total"] = line["unitPrice"]["gross"]["amount"] * line["quantity"]
     return TemplateResponse(
-        request, "storefront/order_confirmation.html", page_context(request, order=order)
+        request,
+        "storefront/order_confirmation.html",
+        page_context(request, order=order, payment=payments.order_payment(token)),
     )

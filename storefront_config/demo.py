@@ -19,6 +19,7 @@ from storefront_config import services
 
 STAFF_EMAIL = os.environ.get("OCOP_DEMO_STAFF_EMAIL", "admin@ocop.test")
 COOPERATIVE_EMAIL = os.environ.get("OCOP_DEMO_COOPERATIVE_EMAIL", "htx@ocop.test")
+PROVINCE_EMAIL = os.environ.get("OCOP_DEMO_PROVINCE_EMAIL", "tinh@ocop.test")
 SAMPLE_REGISTRY = services.REPO_ROOT / "catalog_sync" / "sample_data" / "ocop-registry-sample.csv"
 
 
@@ -38,10 +39,22 @@ def configure_site(host: str) -> None:
     site.save()
 
 
-def ensure_staff_account() -> tuple[str, str]:
-    """Create the demo superuser once; its password is kept in .devdata and printed."""
+def ensure_account(email: str, password: str, *, superuser: bool = False):
+    """A demo account with this password, created once (running the demo again keeps it)."""
     from saleor.account.models import User
 
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        create = User.objects.create_superuser if superuser else User.objects.create_user
+        user = create(email, password)
+    elif not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def ensure_staff_account() -> tuple[str, str]:
+    """Create the demo superuser once; its password is kept in .devdata and printed."""
     credentials = services.DEVDATA_DIR / "demo-staff-password"
     password = credentials.read_text().strip() if credentials.exists() else ""
     if not password:
@@ -49,12 +62,7 @@ def ensure_staff_account() -> tuple[str, str]:
         credentials.parent.mkdir(parents=True, exist_ok=True)
         credentials.write_text(password)
         credentials.chmod(0o600)
-    user = User.objects.filter(email=STAFF_EMAIL).first()
-    if user is None:
-        User.objects.create_superuser(STAFF_EMAIL, password)
-    elif not user.check_password(password):
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    ensure_account(STAFF_EMAIL, password, superuser=True)
     return STAFF_EMAIL, password
 
 
@@ -62,7 +70,6 @@ def ensure_cooperative_account(password: str) -> str | None:
     """A portal account (/htx/) managing the sample producer with the most products, so
     the demo shows a cooperative's own view; same password as the staff account."""
     from django.db.models import Count
-    from saleor.account.models import User
 
     from marketplace.models import CooperativeMembership, Producer
 
@@ -71,16 +78,43 @@ def ensure_cooperative_account(password: str) -> str | None:
     ).first()
     if producer is None:
         return None
-    user = User.objects.filter(email=COOPERATIVE_EMAIL).first()
-    if user is None:
-        user = User.objects.create_user(COOPERATIVE_EMAIL, password)
-    elif not user.check_password(password):
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    user = ensure_account(COOPERATIVE_EMAIL, password)
     CooperativeMembership.objects.get_or_create(
         user=user, producer=producer, defaults={"role": CooperativeMembership.Role.MANAGER}
     )
     return producer.name
+
+
+# The shop's receiving account for VietQR transfers in the demo (sample data, not a real
+# account: set the shop's own with Saleor's pluginUpdate).
+SAMPLE_BANK_ACCOUNT = [
+    {"name": "bank_bin", "value": "970415"},
+    {"name": "account_number", "value": "113366668888"},
+    {"name": "account_name", "value": "CONG TY CHO OCOP (MAU)"},
+]
+
+
+def configure_sample_payments() -> None:
+    """What a shopper can pay with in the demo: cash on delivery and VietQR (to the sample
+    account), not Saleor's dummy test gateway, which accepts any order without money.
+    Only set when nothing is configured yet: a second run keeps the operator's choices."""
+    import copy
+
+    from saleor.payment.gateways.dummy.plugin import DummyGatewayPlugin
+    from saleor.plugins.models import PluginConfiguration
+
+    from plugins.payments.vietqr import GATEWAY_ID as VIETQR
+
+    PluginConfiguration.objects.get_or_create(
+        identifier=VIETQR, defaults={"active": True, "configuration": SAMPLE_BANK_ACCOUNT}
+    )
+    PluginConfiguration.objects.get_or_create(
+        identifier=DummyGatewayPlugin.PLUGIN_ID,
+        defaults={
+            "active": False,
+            "configuration": copy.deepcopy(DummyGatewayPlugin.DEFAULT_CONFIGURATION),
+        },
+    )
 
 
 def load_sample_data() -> None:
@@ -160,12 +194,23 @@ def main(argv: list[str] | None = None) -> int:
     configure_site(f"127.0.0.1:{args.port}")
     email, password = ensure_staff_account()
     load_sample_data()
+    configure_sample_payments()
     print(f"\nStaff account / Tài khoản quản trị: {email}  password / mật khẩu: {password}")
     cooperative = ensure_cooperative_account(password)
     if cooperative:
         print(
             f"Cooperative portal / Cổng HTX: http://127.0.0.1:{args.port}/htx/  "
             f"{COOPERATIVE_EMAIL} ({cooperative}), same password / cùng mật khẩu"
+        )
+    from fairs.sample import load_sample_fairs
+
+    sample_fairs = load_sample_fairs(PROVINCE_EMAIL, password)
+    if sample_fairs:
+        account, fairs = sample_fairs
+        print(
+            f"Province fairs / Hội chợ của tỉnh: http://127.0.0.1:{args.port}/tinh/hoi-cho/  "
+            f"{account}, same password / cùng mật khẩu; sample fair: "
+            f"http://127.0.0.1:{args.port}/f/{fairs[0].slug}"
         )
     print(f"Shop: http://127.0.0.1:{args.port}/   GraphQL: http://127.0.0.1:{args.port}/graphql/\n")
     if args.no_serve:

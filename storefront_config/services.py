@@ -119,3 +119,26 @@ def development_secret_key() -> str:
         path.write_text(get_random_secret_key())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+DEFAULT_SHOP_NAME = "Chợ OCOP Việt Nam"
+
+
+def default_from_email(environ, email_host_user: str) -> str:
+    """The sender of the shop's e-mails, from the environment.
+
+    ``DEFAULT_FROM_EMAIL`` when set ("Chợ OCOP Việt Nam <don-hang@example.vn>"); else
+    EMAIL_URL's user when it is an address; else ``no-reply@localhost`` under the shop's
+    name (``OCOP_SHOP_NAME``), logged when EMAIL_URL sends real mail. Saleor's own
+    fallback, EMAIL_URL's user, is "demo@example.com" for the console backend and a
+    login such as "apikey" for most SMTP relays. A sender staff set in Saleor's shop
+    settings still wins over this one.
+    """
+    if environ.get("DEFAULT_FROM_EMAIL"):
+        return environ["DEFAULT_FROM_EMAIL"]
+    name = environ.get("OCOP_SHOP_NAME", DEFAULT_SHOP_NAME)
+    if environ.get("EMAIL_URL") and "@" in (email_host_user or ""):
+        return f"{name} <{email_host_user}>"
+    if environ.get("EMAIL_URL"):
+        logger.warning("DEFAULT_FROM_EMAIL is not set: e-mails are sent from no-reply@localhost")
+    return f"{name} <no-reply@localhost>"

@@ -41,6 +41,10 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 STOREFRONT_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 
+# Sender of Saleor's e-mails (templates in storefront_config/templates/templated_email/);
+# EMAIL_URL says how mail leaves (the console when unset). See services.default_from_email.
+DEFAULT_FROM_EMAIL = services.default_from_email(os.environ, EMAIL_HOST_USER)
+
 OCOP_APPS = [
     "marketplace",
     "catalog_sync",
@@ -48,6 +52,7 @@ OCOP_APPS = [
     "portal",
     "django.contrib.sessions",
     "payments_vn",
+    "fairs",
 ]
 INSTALLED_APPS = INSTALLED_APPS + OCOP_APPS
 
@@ -70,13 +75,16 @@ CELERY_BROKER_URL = services.broker_url() or ""
 CELERY_TASK_ALWAYS_EAGER = get_bool_from_env("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 if CELERY_TASK_ALWAYS_EAGER and not os.environ.get("CELERY_TASK_ALWAYS_EAGER"):
     logger.warning("No Celery broker reachable: tasks run eagerly in the web process.")
-CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
+# Eager tasks run inside the request that queued them (Saleor queues e-mails inside
+# checkoutComplete's transaction): a failing side task, such as a mail server that is
+# down, is logged by Celery and must not undo the order or the bank capture around it.
+CELERY_TASK_EAGER_PROPAGATES = get_bool_from_env("CELERY_TASK_EAGER_PROPAGATES", False)
 CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING["loggers"].update(
     {
         name: {"handlers": ["console"], "level": "INFO", "propagate": False}
-        for name in ["marketplace", "plugins", "catalog_sync", "storefront_config"]
+        for name in ["marketplace", "plugins", "catalog_sync", "storefront_config", "fairs"]
     }
 )
 

@@ -11,7 +11,7 @@ from django.urls import include, path
 
 from payments_vn.views import bank_notification
 from plugins.saleor_urls import saleor_urlpatterns
-from storefront_config import cart, pages, staff, views
+from storefront_config import cart, pages, payments, staff, views
 
 urlpatterns = [
     *saleor_urlpatterns,
@@ -19,6 +19,8 @@ urlpatterns = [
     path("healthz/", views.health, name="health"),
     path("payments/vietqr/notify/", bank_notification, name="vietqr-bank-notification"),
     path("htx/", include("portal.urls")),
+    # Province trade fairs: short links /f/…, staff pages /tinh/hoi-cho/….
+    path("", include("fairs.urls")),
     path("badges/<str:style>/ocop-<int:stars>-sao.svg", views.badge, name="ocop-badge"),
     # Storefront pages (Vietnamese URLs; English is a language switch, not other URLs).
     path("san-pham/", pages.product_list, name="storefront-products"),
@@ -31,6 +33,11 @@ urlpatterns = [
     path("thanh-toan/", cart.checkout_address, name="storefront-checkout"),
     path("thanh-toan/giao-hang/", cart.checkout_delivery, name="storefront-checkout-delivery"),
     path("don-hang/<uuid:token>/", cart.order_confirmation, name="storefront-order"),
+    path(
+        "don-hang/<uuid:token>/vietqr.<str:kind>",
+        payments.vietqr_image,
+        name="storefront-order-vietqr",
+    ),
     path("cau-hinh-cua-hang/", staff.configuration, name="storefront-configuration"),
     path("cau-hinh-cua-hang/dang-nhap/", staff.login, name="storefront-staff-login"),
     path("cau-hinh-cua-hang/dang-xuat/", staff.logout, name="storefront-staff-logout"),

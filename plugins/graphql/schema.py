@@ -8,6 +8,7 @@ from plugins.graphql.catalog_import import CatalogImportMutations, CatalogImport
 from plugins.graphql.checkout_guard import CheckoutComplete
 from plugins.graphql.cooperative import CooperativeMutations, CooperativeQueries
 from plugins.graphql.ocop_product import OcopProductQueries
+from plugins.graphql.payment_ledger import PaymentCapture, PaymentRefund, PaymentVoid
 from plugins.graphql.publication_guard import ProductBulkPublish, ProductCreate, ProductUpdate
 
 
@@ -20,6 +21,9 @@ class Mutation(CatalogImportMutations, CooperativeMutations, SaleorMutation):
     product_update = ProductUpdate.Field()
     product_bulk_publish = ProductBulkPublish.Field()
     checkout_complete = CheckoutComplete.Field()
+    payment_capture = PaymentCapture.Field()
+    payment_refund = PaymentRefund.Field()
+    payment_void = PaymentVoid.Field()
 
 
 schema = build_schema(Query, mutation=Mutation)

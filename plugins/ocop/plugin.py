@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 
 from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
@@ -12,6 +13,7 @@ from marketplace.configuration import (
     CERTIFICATE_VALIDITY_MONTHS,
     COMMISSION_RATE,
     DEFAULTS,
+    FAIR_ATTRIBUTION_DAYS,
     HIDE_UNCERTIFIED_PRODUCTS,
     ConfigurationError,
     MarketplaceSettings,
@@ -19,6 +21,10 @@ from marketplace.configuration import (
 )
 
 PLUGIN_ID = "ocop.marketplace"
+FAIR_METADATA_KEY = "ocop_fair"
+FAIR_BOOTH_METADATA_KEY = "ocop_fair_booth"
+
+logger = logging.getLogger(__name__)
 
 
 def _as_dict(configuration: list[dict]) -> dict:
@@ -50,6 +56,12 @@ class OCOPPlugin(BasePlugin):
             "label": "Hide uncertified products / Ẩn sản phẩm chưa được công nhận",
             "help_text": "Keep products without a valid certificate unpublished.",
         },
+        FAIR_ATTRIBUTION_DAYS: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Fair attribution window (days) / Thời gian ghi nhận đơn cho hội chợ (ngày)",
+            "help_text": "Orders placed this many days after a visit through a fair link "
+            "are credited to the fair, 1–365.",
+        },
     }
 
     def __init__(self, *, configuration: list[dict], active: bool):
@@ -73,6 +85,7 @@ class OCOPPlugin(BasePlugin):
 
         assert_not_oversold(order)
         schedule_routing(order)
+        credit_fair(order, self.settings.fair_attribution_days)
         return previous_value
 
     def order_cancelled(self, order, previous_value):
@@ -84,6 +97,27 @@ class OCOPPlugin(BasePlugin):
         saleor_order_cancelled(order)
         return previous_value
 
+    # -- payments → settlement (plugins.payments.ledger) --------------------------------
+
+    def order_fully_paid(self, order, previous_value):
+        """A capture paid the order in full: record it in the cooperatives' books."""
+        if not self.active:
+            return previous_value
+        from plugins.payments.ledger import sync_order_ledger_safely
+
+        sync_order_ledger_safely(order)
+        return previous_value
+
+    def order_updated(self, order, previous_value):
+        """Saleor's order_captured / order_refunded / order_voided end here: record any
+        payment transaction of the order not recorded yet (idempotent)."""
+        if not self.active:
+            return previous_value
+        from plugins.payments.ledger import sync_order_ledger_safely
+
+        sync_order_ledger_safely(order)
+        return previous_value
+
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration) -> None:
         try:
@@ -92,6 +126,30 @@ class OCOPPlugin(BasePlugin):
             raise ValidationError(
                 {error.field: ValidationError(error.message, code=PluginErrorCode.INVALID.value)}
             ) from error
+
+
+def credit_fair(order, days: int) -> None:
+    """Credit the order to the trade fair whose link brought the shopper (see
+    ``fairs.attribution``) and note the fair on the order's private metadata, so staff
+    see it in Saleor too. In a savepoint: a failed credit is logged and never costs
+    the shopper their order."""
+    from django.db import transaction
+
+    from fairs.attribution import credit_order
+
+    try:
+        with transaction.atomic():
+            credit = credit_order(order.pk, order.checkout_token, order.created, days)
+            if credit is not None:
+                order.store_value_in_private_metadata(
+                    {
+                        FAIR_METADATA_KEY: credit.fair.slug,
+                        FAIR_BOOTH_METADATA_KEY: credit.booth.slug if credit.booth else "",
+                    }
+                )
+                order.save(update_fields=["private_metadata"])
+    except Exception:
+        logger.exception("Could not credit order %s to a trade fair", order.pk)
 
 
 def marketplace_settings() -> MarketplaceSettings:

@@ -35,6 +35,15 @@ class OfflineGatewayPlugin(BasePlugin):
 
     DEFAULT_ACTIVE = True
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Saleor 2.10 lists a plugin among the payment gateways (checkout's
+        # availablePaymentGateways) only when ``process_payment`` is in the plugin class's
+        # own __dict__ (PluginsManager.list_payment_plugin_names): an inherited one hides
+        # the gateway from shoppers while checkoutPaymentCreate still accepts it.
+        if "process_payment" not in cls.__dict__:
+            cls.process_payment = OfflineGatewayPlugin.process_payment
+
     def __init__(self, *, configuration: list[dict], active: bool):
         # Same Saleor 2.10 pitfall as the OCOP plugin: never share the class defaults.
         super().__init__(configuration=copy.deepcopy(configuration), active=active)

@@ -14,11 +14,18 @@ from pathlib import Path
 import pytest
 
 from storefront_config import services
+from tests.browser.stripe_stub import StripeStub
 from tests.catalog_import.registry import write_registry
 from tests.database import drop_scratch_database, scratch_database_url
 from tests.storefront.catalogue import row
 
 SCREENSHOTS = services.REPO_ROOT / "test-results" / "screenshots"
+# Each live shop's database URL by its base URL, for tests that prepare data in it.
+LIVE_DATABASES: dict[str, str] = {}
+# Each live shop's stub of Stripe's API by its base URL (tests/browser/stripe_stub.py),
+# and the secret its bank notifications are signed with (a test value).
+STRIPE_STUBS: dict[str, StripeStub] = {}
+BANK_WEBHOOK_SECRET = "bi-mat-thong-bao-ngan-hang-thu"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -59,11 +66,14 @@ def live_shop(django_db_setup, tmp_path_factory):
     url = scratch_database_url(name)
     registry = write_registry(tmp_path_factory.mktemp("shop") / "registry.csv", BROWSER_ROWS)
     port = _free_port()
+    stripe_stub = StripeStub.start()
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "CELERY_TASK_ALWAYS_EAGER": "True",
         "OCOP_WEB_WORKERS": "2",
+        "OCOP_BANK_WEBHOOK_SECRET": BANK_WEBHOOK_SECRET,
+        "OCOP_TEST_STRIPE_API_BASE": stripe_stub.url,
     }
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")  # noqa: SIM115
     server = subprocess.Popen(
@@ -72,6 +82,8 @@ def live_shop(django_db_setup, tmp_path_factory):
         start_new_session=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    LIVE_DATABASES[base] = url
+    STRIPE_STUBS[base] = stripe_stub
     try:
         deadline = time.monotonic() + 120
         while not _ready(base):
@@ -89,6 +101,7 @@ def live_shop(django_db_setup, tmp_path_factory):
             server.wait()
         log.close()
         drop_scratch_database(name)
+        stripe_stub.stop()
 
 
 @pytest.fixture(scope="session")

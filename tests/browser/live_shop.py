@@ -1,5 +1,6 @@
 """A live shop for browser tests: import a registry into DATABASE_URL, add a shipping
-method, then serve exactly as ``make demo`` does (``storefront_config.demo.serve``).
+method, set the site's domain, then serve exactly as ``make demo`` does
+(``storefront_config.demo.serve``).
 
     DATABASE_URL=... python -m tests.browser.live_shop REGISTRY.csv PORT
 """
@@ -19,12 +20,52 @@ def main(registry: str, port: int) -> None:
     from django.utils import timezone
 
     from catalog_sync.importer import import_registry
-    from storefront_config.demo import serve
+    from storefront_config.demo import configure_site, serve
 
     report = import_registry(registry, as_of=timezone.localdate())
     if report.rejections:
         sys.exit(f"registry rejected: {[r.as_dict() for r in report.rejections]}")
+    configure_payments()
+    # Before serving: the workers cache the site, and links in mails and printed QR
+    # codes must open this shop.
+    configure_site(f"127.0.0.1:{port}")
     serve(port)
+
+
+def configure_payments() -> None:
+    """The three payment methods as an operator sets them up: VietQR with a sample
+    receiving account and, when the test runs a stub of Stripe's API
+    (``OCOP_TEST_STRIPE_API_BASE``, tests/browser/stripe_stub.py), Saleor's Stripe plugin
+    with test keys, its HTTP calls sent to that stub, never to api.stripe.com. Gunicorn
+    forks its workers from this process, so they inherit ``stripe.api_base``."""
+    from saleor.plugins.models import PluginConfiguration
+
+    from plugins.payments.vietqr import GATEWAY_ID as VIETQR
+    from storefront_config.demo import SAMPLE_BANK_ACCOUNT
+
+    PluginConfiguration.objects.update_or_create(
+        identifier=VIETQR, defaults={"active": True, "configuration": SAMPLE_BANK_ACCOUNT}
+    )
+    api_base = os.environ.get("OCOP_TEST_STRIPE_API_BASE")
+    if not api_base:
+        return
+    import stripe
+
+    from tests.browser.stripe_stub import SECRET_KEY
+
+    stripe.api_base = api_base
+    PluginConfiguration.objects.update_or_create(
+        identifier="mirumee.payments.stripe",
+        defaults={
+            "active": True,
+            "configuration": [
+                {"name": "Public API key", "value": "pk_test_recorded"},
+                {"name": "Secret API key", "value": SECRET_KEY},
+                {"name": "Store customers card", "value": False},
+                {"name": "Automatic payment capture", "value": True},
+            ],
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -5,10 +5,14 @@ GraphQL checkout."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import graphene
 import pytest
+from django.contrib.sites.models import Site
+from django.test import Client
 from saleor.order.actions import create_fulfillments
 from saleor.order.emails import (
     send_fulfillment_confirmation,
@@ -19,9 +23,14 @@ from saleor.order.models import Order
 
 from payments_vn.matching import BankCredit, record_bank_credit
 from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.saleor_payments import collect_cash_on_delivery, transfer_reference
+from plugins.payments.saleor_payments import (
+    collect_cash_on_delivery,
+    transfer_instructions,
+    transfer_reference,
+)
 from plugins.payments.vietqr import GATEWAY_ID as VIETQR
 from tests.emails.conftest import BUYER, SHOP, assert_complete, html_of
+from tests.fairs.decoding import decode_png
 from tests.saleor_fixtures.api import grant
 from tests.saleor_fixtures.checkout import buy
 
@@ -160,6 +169,17 @@ Nội dung chuyển khoản (Transfer reference): {reference}
     # the link the storefront asked for, with the order's token
     assert f"http://localhost:3000/don-hang/?token={order.token}" in message.body
     assert_complete(message)
+    # and the VietQR code as an image the shop serves, which a banking app reads as the
+    # order's transfer: this bank, account, amount and reference
+    image = re.search(r'<img src="([^"]+)" width="240" height="240" alt="VietQR ([^"]+)"', html)
+    assert image.groups() == (
+        f"http://{Site.objects.get_current().domain}/don-hang/{order.token}/vietqr.png",
+        reference,
+    )
+    png = Client().get(urlsplit(image.group(1)).path, HTTP_HOST="127.0.0.1")
+    assert png.status_code == 200
+    assert png["Content-Type"] == "image/png"
+    assert [code.text for code in decode_png(png.content)] == [transfer_instructions(order).payload]
 
 
 def test_html_escapes_what_the_buyer_typed_and_plain_text_keeps_it(place_order, mailoutbox):

@@ -53,6 +53,7 @@ def test_staff_with_manage_plugins_sees_the_plugin_and_its_configuration(staff_a
         "commission_rate_percent": ("10", "STRING"),
         "certificate_validity_months": ("36", "STRING"),
         "hide_uncertified_products": ("true", "BOOLEAN"),
+        "fair_attribution_days": ("30", "STRING"),
     }
 
 
