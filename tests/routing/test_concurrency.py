@@ -168,12 +168,13 @@ def test_200_orders_routed_by_concurrent_workers_exactly_once(db, scratch, tmp_p
     # never sent)
     assert worker(scratch, "sweep", mail_dir=mail_dir) == {"routed": 0}
 
-    # Then every notification was sent exactly once: 400 e-mails, one per cooperative
-    # order, none twice
+    # Then every cooperative order's notification was sent, and none twice except the
+    # one the killed worker may have been sending when it died: its mail left, its
+    # "sent" never committed (at-least-once, see marketplace/notifications.py)
     mails = sent_mails(mail_dir)
     subjects = [m["Subject"] for m in mails]
-    assert len(subjects) == 400
     assert len(set(subjects)) == 400
+    assert len(subjects) - len(set(subjects)) <= 1
     assert run_sql(
         scratch,
         """SELECT status, attempts, count(*)
