@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -137,11 +138,23 @@ def _cooperative_recipients(cooperative_order: CooperativeOrder) -> list[str]:
     return result
 
 
-def _email(template: str, context: dict, subject: str, to: list[str]) -> None:
+def message_id(delivery: NotificationDelivery) -> str:
+    """One Message-ID per notification, the same on every attempt: a send repeated after
+    a crash reaches the inbox as the same message, which mail systems show once."""
+    return f"<ocop-notification-{delivery.pk}@{DNS_NAME}>"
+
+
+def _email(
+    template: str, context: dict, subject: str, to: list[str], delivery: NotificationDelivery
+) -> None:
     text = render_to_string(f"marketplace/email/{template}.txt", context)
     html = render_to_string(f"marketplace/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL or None, to, headers={}
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL or None,
+        to,
+        headers={"Message-ID": message_id(delivery)},
     )
     message.attach_alternative(html, "text/html")
     message.send()
@@ -171,6 +184,7 @@ def _send_cooperative_email(delivery: NotificationDelivery) -> tuple[str, int | 
         _context(co),
         f"[Chợ OCOP] Đơn hàng mới {co.number} – {format_vnd(co.total_amount)}",
         to,
+        delivery,
     )
     return NotificationDelivery.Status.SENT, None
 
@@ -186,6 +200,7 @@ def _send_customer_email(delivery: NotificationDelivery) -> tuple[str, int | Non
         _context(co),
         f"[Chợ OCOP] Đơn hàng #{co.order_id}: {co.producer.name} đã gửi hàng",
         [email],
+        delivery,
     )
     return NotificationDelivery.Status.SENT, None
 

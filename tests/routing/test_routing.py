@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.core import mail
+from django.core.mail.utils import DNS_NAME
 from saleor.order.models import Order
 from saleor.plugins.models import PluginConfiguration
 from saleor.product.models import Product, ProductVariant
@@ -89,6 +90,12 @@ def test_an_order_from_two_cooperatives_becomes_two_cooperative_orders(
     assert "Giao đến: Nguyễn Thị Lan – +84912345678" in body
     assert f"/htx/don-hang/{co.pk}/" in body
     assert "Trà xanh" not in body  # the other cooperative's line is not shown
+    # under a Message-ID of its own notification, the same on any repeated attempt
+    delivery = NotificationDelivery.objects.get(
+        cooperative_order=co, channel=NotificationDelivery.Channel.COOPERATIVE_EMAIL
+    )
+    (message,) = (m for m in mail.outbox if m.to == ["donhang@taihoan.test"])
+    assert message.extra_headers["Message-ID"] == f"<ocop-notification-{delivery.pk}@{DNS_NAME}>"
 
 
 def test_routing_again_changes_nothing(catalog, order_of, cooperative_settings):
