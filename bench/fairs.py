@@ -69,15 +69,15 @@ def setup_database() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
     from saleor.product.models import Product
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
+    from plugins.migrations_runner import migrate
 
-    call_command("migrate", verbosity=0)
+    migrate(verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(FAIR_TABLES)))
         # The bulk-made orders of an earlier run (they have lines only, no events).

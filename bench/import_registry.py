@@ -50,13 +50,13 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
+    from plugins.migrations_runner import migrate
 
-    call_command("migrate", verbosity=0)
+    migrate(verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(CATALOGUE_TABLES)))
 

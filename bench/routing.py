@@ -64,10 +64,11 @@ def setup_database():
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
+    from plugins.migrations_runner import migrate
+
+    migrate(verbosity=0)
     with connection.cursor() as cursor:
         # TRUNCATE does not fire the ledger's row triggers (a bench reset, not an edit).
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(TABLES)))

@@ -61,15 +61,15 @@ query Products($first: Int!, $after: String, $search: String) {
 
 
 def build_database(products: int, rebuild: bool) -> int:
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
     from saleor.product.models import Product
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
+    from plugins.migrations_runner import migrate
 
-    call_command("migrate", verbosity=0)
+    migrate(verbosity=0)
     if rebuild:
         with connection.cursor() as cursor:
             cursor.execute(

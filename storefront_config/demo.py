@@ -188,9 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from plugins.migrations_runner import migrate
 
-    call_command("migrate", interactive=False, verbosity=1)
+    migrate(verbosity=1)
     configure_site(f"127.0.0.1:{args.port}")
     email, password = ensure_staff_account()
     load_sample_data()

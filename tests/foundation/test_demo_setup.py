@@ -48,3 +48,27 @@ def test_demo_accounts_are_created_once_and_keep_the_password(db):
     assert again.check_password("mat-khau-2")
     assert not again.is_staff
     assert demo.ensure_account("admin@ocop.test", "mat-khau-3", superuser=True).is_superuser
+
+
+def test_after_migrating_the_process_reads_todays_site_settings(db, request):
+    from django.contrib.sites.models import Site
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from saleor.site.models import SiteSettings
+
+    from plugins.migrations_runner import migrate
+
+    # Given what a Saleor data migration does while `make demo` migrates: it asks the
+    # historical Site model for the current site, and Saleor's process-wide site cache
+    # keeps that migration-time object
+    request.addfinalizer(Site.objects.clear_cache)  # whatever happens, no leak to others
+    historical = MigrationLoader(connection).project_state().apps.get_model("sites", "Site")
+    historical.objects.get_current()
+    assert type(Site.objects.get_current().settings).__module__ == "__fake__"
+
+    # When the demo migrates through our runner
+    migrate(verbosity=0)
+
+    # Then the process (and the server it forks) reads the real settings again
+    assert type(Site.objects.get_current().settings) is SiteSettings
+    assert Site.objects.get_current().settings.display_gross_prices is True
