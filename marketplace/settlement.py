@@ -644,25 +644,53 @@ def unpaid_net(entries_queryset) -> Decimal:
 class PayoutResult:
     batch: PayoutBatch | None
     held: dict[int, str] = field(default_factory=dict)  # producer pk → why not paid now
+    # producer pk → entries left for a later run: their order's money is not in yet
+    awaiting_payment: dict[int, int] = field(default_factory=dict)
+
+
+AWAITING_PAYMENT = "Chờ tiền hàng từ khách (COD chưa thu) / waiting for the buyer's payment"
+
+
+def _awaiting_payment(cooperative_order_ids) -> set[int]:
+    """Parts delivered before their money came in (cash on delivery not yet collected):
+    their escrow is negative, a receivable. Paying them out would advance cash the
+    marketplace has not received; they wait for the capture."""
+    return set(
+        EscrowEntry.objects.filter(cooperative_order_id__in=cooperative_order_ids)
+        .order_by()  # the model's ordering would split the groups
+        .values("cooperative_order_id")
+        .annotate(balance=Sum("amount"))
+        .filter(balance__lt=0)
+        .values_list("cooperative_order_id", flat=True)
+    )
 
 
 def run_payout(user=None) -> PayoutResult:
-    """Group every unpaid entry per cooperative into one payout batch."""
+    """Group every unpaid entry per cooperative into one payout batch; entries of parts
+    whose money has not come in yet wait for a later run."""
     with transaction.atomic():
         entries = list(
             LedgerEntry.objects.select_for_update()
             .filter(payout_batch__isnull=True)
             .order_by("producer_id", "pk")
-            .values_list("pk", "producer_id", "net_amount")
+            .values_list("pk", "producer_id", "net_amount", "cooperative_order_id")
         )
+        waiting = _awaiting_payment({row[3] for row in entries})
+        result = PayoutResult(batch=None)
         by_producer: dict[int, list] = defaultdict(list)
-        for pk, producer_id, net in entries:
-            by_producer[producer_id].append((pk, net))
+        for pk, producer_id, net, cooperative_order_id in entries:
+            if cooperative_order_id in waiting:
+                result.awaiting_payment[producer_id] = (
+                    result.awaiting_payment.get(producer_id, 0) + 1
+                )
+            else:
+                by_producer[producer_id].append((pk, net))
+        for producer_id in result.awaiting_payment.keys() - by_producer.keys():
+            result.held[producer_id] = AWAITING_PAYMENT
         banks = {
             s.producer_id: s
             for s in CooperativeSettings.objects.filter(producer_id__in=list(by_producer))
         }
-        result = PayoutResult(batch=None)
         lines, paid_entries = [], []
         for producer_id, rows in sorted(by_producer.items()):
             owed = sum((net for _, net in rows), Decimal(0))

@@ -13,7 +13,7 @@ import pytest
 # under test go to an in-process broker and are dropped (never to a real queue that some
 # other worker would run against another database); tests that need a task's effect run
 # it inline (``celery_runs_tasks_inline``) or call its body. Subprocesses inherit this.
-os.environ["CELERY_BROKER_URL"] = "memory://"
+os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
 
 from tests.database import drop_worker_database, setup_worker_database

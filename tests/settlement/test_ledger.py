@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
+from saleor.payment import gateway
+from saleor.payment.utils import create_payment
 from saleor.plugins.models import PluginConfiguration
 
 from marketplace import lifecycle, settlement
@@ -14,6 +16,19 @@ from marketplace.models import CooperativeOrder, LedgerEntry, PayoutBatch
 from marketplace.money import commission, split_by_weight
 from marketplace.routing import route_order
 from plugins.ocop.plugin import PLUGIN_ID
+from plugins.payments.cod import GATEWAY_ID as COD
+from plugins.payments.saleor_payments import collect_cash_on_delivery
+
+
+def cash_collected(order) -> None:
+    """The buyer paid cash on delivery and the courier handed it over: a COD payment
+    authorised as at checkout, then captured through Saleor, which reaches the books."""
+    payment = create_payment(
+        gateway=COD, total=order.total_gross_amount, currency="VND",
+        email=order.user_email, order=order,
+    )  # fmt: skip
+    gateway.authorize(payment, token="")
+    collect_cash_on_delivery(order)
 
 
 def delivered(user, part):
@@ -196,6 +211,8 @@ def test_a_payout_run_pays_every_entry_exactly_once(
 ):
     for part in parts:
         delivered(platform_staff, part)
+    # and the buyer's cash was collected
+    cash_collected(parts[0].order)
 
     # When a payout is run
     result = settlement.run_payout(platform_staff)
@@ -229,6 +246,11 @@ def test_a_payout_run_pays_every_entry_exactly_once(
     order = order_of((catalog.mien_dong, 4))
     route_order(order.pk)
     delivered(platform_staff, CooperativeOrder.objects.get(order=order))
+    # the new order's entry waits until its cash is collected (and the refund alone
+    # leaves nothing owed)
+    waiting = settlement.run_payout(platform_staff)
+    assert (waiting.batch, waiting.awaiting_payment) == (None, {catalog.tai_hoan.pk: 1})
+    cash_collected(order)
     later = settlement.run_payout(platform_staff).batch
     # 500.000 ₫ goods + 30.000 shipping − 50.000 fee, minus the refund's 10.000 − 1.000 fee
     assert list(later.lines.values_list("amount", "entry_count")) == [(Decimal(471000), 2)]
@@ -246,6 +268,7 @@ def test_cooperatives_without_a_bank_account_or_owed_nothing_are_held(
     cooperative_settings["tan_cuong"].save()
     for part in parts:
         delivered(platform_staff, part)
+    cash_collected(parts[0].order)
     result = settlement.run_payout()
     assert [line.producer_id for line in result.batch.lines.all()] == [parts[0].producer_id]
     assert list(result.held) == [parts[1].producer_id]

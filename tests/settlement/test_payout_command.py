@@ -8,10 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from marketplace import settlement
 from marketplace.models import PayoutBatch
 from tests.settlement import test_ledger
 
 delivered = test_ledger.delivered
+cash_collected = test_ledger.cash_collected
 parts = test_ledger.parts  # the fixture, shared with the ledger tests
 
 
@@ -29,6 +31,7 @@ def test_a_payout_writes_the_bank_file_then_the_batch_is_marked_paid_once(
     # Given both cooperative orders of an order were delivered
     for part in parts:
         delivered(platform_staff, part)
+    cash_collected(parts[0].order)
 
     # When the operator runs a payout
     output = run("--output-dir", str(tmp_path))
@@ -66,6 +69,7 @@ def test_cooperatives_without_a_bank_account_are_named_as_held(
     cooperative_settings["tan_cuong"].save()
     for part in parts:
         delivered(platform_staff, part)
+    cash_collected(parts[0].order)
 
     output = run("--output-dir", str(tmp_path))
 
@@ -91,3 +95,25 @@ def test_bad_arguments_are_refused_with_a_reason(db, args, message):
     assert str(error.value) == message
     assert error.value.returncode == 2
     assert not PayoutBatch.objects.exists()
+
+
+def test_parts_delivered_before_the_cash_came_in_wait_for_it(parts, platform_staff, tmp_path):
+    # Given both parts of a cash-on-delivery order delivered, the courier's cash not in yet
+    for part in parts:
+        delivered(platform_staff, part)
+
+    # When the operator runs a payout
+    output = run("--output-dir", str(tmp_path))
+
+    # Then nobody is paid money the marketplace has not received
+    assert output.splitlines() == [
+        f"Tạm giữ / held: {parts[0].producer.name} — {settlement.AWAITING_PAYMENT}",
+        f"Tạm giữ / held: {parts[1].producer.name} — {settlement.AWAITING_PAYMENT}",
+        "Không có khoản nào cần chi trả / nothing to pay.",
+    ]
+    assert not PayoutBatch.objects.exists()
+
+    # When the cash is collected, the next payout pays both
+    cash_collected(parts[0].order)
+    run("--output-dir", str(tmp_path))
+    assert PayoutBatch.objects.get().lines.count() == 2

@@ -35,9 +35,19 @@ class Command(BaseCommand):
         if not output_dir.is_dir():
             raise CommandError(f"Không có thư mục / no such folder: {output_dir}", returncode=2)
         result = settlement.run_payout()
-        held = dict(Producer.objects.filter(pk__in=list(result.held)).values_list("pk", "name"))
+        names = dict(
+            Producer.objects.filter(pk__in=[*result.held, *result.awaiting_payment]).values_list(
+                "pk", "name"
+            )
+        )
         for producer_id, reason in sorted(result.held.items()):
-            self.stdout.write(f"Tạm giữ / held: {held[producer_id]} — {reason}")
+            self.stdout.write(f"Tạm giữ / held: {names[producer_id]} — {reason}")
+        for producer_id, count in sorted(result.awaiting_payment.items()):
+            if producer_id not in result.held:
+                self.stdout.write(
+                    f"Chờ tiền khách trả / awaiting the buyer's payment: {names[producer_id]}"
+                    f" — {count} khoản / entries, for a later payout"
+                )
         if result.batch is None:
             self.stdout.write("Không có khoản nào cần chi trả / nothing to pay.")
             return
