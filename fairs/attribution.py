@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -73,14 +74,29 @@ def _visitor_of(request) -> uuid.UUID:
     return uuid.uuid4()
 
 
+# Link previews (a fair link shared on Facebook, Telegram, WhatsApp…), search engines and
+# scripts fetch pages too; they are not visitors. Zalo's in-app browser is a person.
+AUTOMATED_AGENT = re.compile(
+    r"(bot|crawler|spider)([/;\s)_-]|$)|facebookexternalhit|WhatsApp|preview|curl/|Wget|"
+    r"python-requests|python-urllib|Go-http-client",
+    re.IGNORECASE,
+)
+
+
+def is_automated(request) -> bool:
+    return bool(AUTOMATED_AGENT.search(request.META.get("HTTP_USER_AGENT", "")))
+
+
 def record_visit(
     request,
     response,
     fair: Fair,
     booth: Booth | None = None,
     fair_product: FairProduct | None = None,
-) -> FairVisit:
-    """One insert, and the cookie on ``response``."""
+) -> FairVisit | None:
+    """One insert, and the cookie on ``response``; nothing for a link preview or crawler."""
+    if is_automated(request):
+        return None
     days = window_days()
     visit = FairVisit.objects.create(
         fair=fair, booth=booth, fair_product=fair_product, visitor_id=_visitor_of(request)

@@ -151,6 +151,37 @@ def test_a_head_request_or_a_forged_cookie_records_nothing(fair, catalogue):
     assert not FairOrder.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("user_agent", "visits"),
+    [
+        # A phone's browser, and Zalo's in-app browser: people
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            1,
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 13; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0.0.0 Mobile Safari/537.36 Zalo android/12100 ZaloTheme/light "
+            "ZaloLanguage/vi",
+            1,
+        ),
+        # Link previews and crawlers: not visitors
+        ("facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", 0),
+        ("TelegramBot (like TwitterBot)", 0),
+        ("WhatsApp/2.23.20.0 A", 0),
+        ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 0),
+        ("curl/8.5.0", 0),
+    ],
+)
+def test_link_previews_and_crawlers_are_not_visitors(fair, user_agent, visits):
+    response = client_of(None).get("/f/ocop-bac-kan-2026", HTTP_USER_AGENT=user_agent)
+
+    assert response.status_code == 200
+    assert FairVisit.objects.count() == visits
+    assert (attribution.COOKIE in response.cookies) is bool(visits)
+
+
 def test_the_privacy_note_explains_the_cookie_in_both_languages(fair):
     html = page(client_of(None).get("/hoi-cho/quyen-rieng-tu/"))
     assert "cookie của chính mình tên <code>ocop_fair</code>, trong 30 ngày" in html
