@@ -294,6 +294,49 @@ def _flag_for_staff(cooperative_order: CooperativeOrder, user, message: str) -> 
     )
 
 
+def attention_for(user, cooperative_order: CooperativeOrder) -> OrderRouting | None:
+    """The staff flag on the order of ``cooperative_order``, for platform staff only
+    (its reasons can name other cooperatives' parts)."""
+    if not access.sees_all(user):
+        return None
+    return OrderRouting.objects.filter(
+        order_id=cooperative_order.order_id, needs_attention=True
+    ).first()
+
+
+@transaction.atomic
+def resolve_attention(user, cooperative_order_id: int, note: str) -> OrderRouting:
+    """Platform staff dealt with a flagged order (a part rejected or cancelled: refund,
+    another cooperative, a call to the buyer): the flag is cleared and what was done goes
+    on the Saleor order's history. Anyone else gets NotFound, as for a missing order."""
+    from saleor.order.events import order_note_added_event
+
+    if not access.sees_all(user):
+        raise NotFound()
+    cooperative_order = (
+        access.cooperative_orders_for(user)
+        .select_related("order")
+        .filter(pk=cooperative_order_id)
+        .first()
+    )
+    if cooperative_order is None:
+        raise NotFound()
+    note = _reason(note)
+    routing = (
+        OrderRouting.objects.select_for_update()
+        .filter(order_id=cooperative_order.order_id, needs_attention=True)
+        .first()
+    )
+    if routing is None:
+        raise LifecycleError(
+            "not_flagged", "Đơn này không cần xử lý / This order needs no attention."
+        )
+    routing.needs_attention = False
+    routing.save(update_fields=["needs_attention"])
+    order_note_added_event(order=cooperative_order.order, user=user, message=f"Đã xử lý: {note}")
+    return routing
+
+
 def saleor_order_cancelled(order) -> list[int]:
     """Saleor cancelled the whole order (and already released its allocations): close
     the cooperative parts that were not shipped yet."""

@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.auth import views as auth_views
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -123,8 +123,15 @@ def filtered_orders(request):
             Q(product_name__icontains=search) | Q(sku__icontains=search)
         ).values("cooperative_order_id")
         queryset = queryset.filter(matches | Q(pk__in=line_orders))
+    # Platform staff's queue: orders flagged when a part was rejected or cancelled.
+    attention = access.sees_all(request.user) and request.GET.get("can_xu_ly") == "1"
+    if attention:
+        queryset = queryset.filter(order__routing__needs_attention=True)
+    if access.sees_all(request.user):
+        queryset = queryset.annotate(needs_attention=F("order__routing__needs_attention"))
     filters = {
         "htx": producer.pk if producer else "",
+        "can_xu_ly": "1" if attention else "",
         "trang_thai": status,
         "tu_ngay": date_from.isoformat() if date_from else "",
         "den_ngay": date_to.isoformat() if date_to else "",
@@ -194,6 +201,7 @@ def order_detail(request, pk: int):
             co=cooperative_order,
             address=cooperative_order.order.shipping_address,
             actions=lifecycle.actions_for(request.user, cooperative_order),
+            attention=lifecycle.attention_for(request.user, cooperative_order),
             error=None,
         ),
     )
@@ -211,6 +219,10 @@ ACTIONS = {
     "da-giao": ("deliver", lambda user, pk, post: lifecycle.deliver(user, pk)),
     "tu-choi": ("reject", lambda user, pk, post: lifecycle.reject(user, pk, post.get("reason"))),
     "huy": ("cancel", lambda user, pk, post: lifecycle.cancel(user, pk, post.get("reason"))),
+    "da-xu-ly": (
+        "resolve",
+        lambda user, pk, post: lifecycle.resolve_attention(user, pk, post.get("reason")),
+    ),
 }
 ACTION_SLUGS = {action: slug for slug, (action, _) in ACTIONS.items()}
 
@@ -238,6 +250,7 @@ def order_action(request, pk: int, action: str):
                 co=cooperative_order,
                 address=cooperative_order.order.shipping_address,
                 actions=lifecycle.actions_for(request.user, cooperative_order),
+                attention=lifecycle.attention_for(request.user, cooperative_order),
                 error=error.message,
             ),
             status=status,
