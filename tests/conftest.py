@@ -69,6 +69,20 @@ def celery_runs_tasks_inline():
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture
+def vietqr_account(db):
+    """The shop's receiving account for VietQR transfers: the demo's sample account at
+    VietinBank (BIN 970415)."""
+    from saleor.plugins.models import PluginConfiguration
+
+    from plugins.payments.vietqr import GATEWAY_ID
+    from storefront_config.demo import SAMPLE_BANK_ACCOUNT
+
+    PluginConfiguration.objects.create(
+        identifier=GATEWAY_ID, active=True, configuration=SAMPLE_BANK_ACCOUNT
+    )
+
+
 def pytest_sessionstart(session):
     session.config._ocop_started = time.monotonic()
 

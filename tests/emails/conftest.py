@@ -10,9 +10,7 @@ import pytest
 from django.template import engines
 from saleor.account.models import StaffNotificationRecipient
 from saleor.order.models import Order
-from saleor.plugins.models import PluginConfiguration
 
-from plugins.payments.vietqr import GATEWAY_ID as VIETQR
 from tests.saleor_fixtures.checkout import buy
 
 SHOP = "Chợ OCOP Việt Nam"
@@ -29,20 +27,6 @@ def missing_variables_show():
     engine.string_if_invalid = MISSING
     yield
     engine.string_if_invalid = previous
-
-
-@pytest.fixture
-def vietqr_account(db):
-    """The shop's (sample) receiving account at VietinBank."""
-    PluginConfiguration.objects.create(
-        identifier=VIETQR,
-        active=True,
-        configuration=[
-            {"name": "bank_bin", "value": "970415"},
-            {"name": "account_number", "value": "113366668888"},
-            {"name": "account_name", "value": "CONG TY CHO OCOP (MAU)"},
-        ],
-    )
 
 
 @pytest.fixture

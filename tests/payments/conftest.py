@@ -2,7 +2,6 @@ import pytest
 from saleor.plugins.models import PluginConfiguration
 
 from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.vietqr import GATEWAY_ID as VIETQR
 
 
 @pytest.fixture
@@ -17,17 +16,3 @@ def cod_limit(db):
         )
 
     return set_limit
-
-
-@pytest.fixture
-def vietqr_account(db):
-    """The shop's (sample) receiving account at VietinBank."""
-    PluginConfiguration.objects.create(
-        identifier=VIETQR,
-        active=True,
-        configuration=[
-            {"name": "bank_bin", "value": "970415"},
-            {"name": "account_number", "value": "113366668888"},
-            {"name": "account_name", "value": "CONG TY CHO OCOP (MAU)"},
-        ],
-    )
