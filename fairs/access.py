@@ -37,6 +37,13 @@ def province_codes(user) -> list[str] | None:
     return cache
 
 
+# The answer to a signed-in account that runs no province's fairs (pages and API).
+NOT_FAIR_STAFF = (
+    "Tài khoản của bạn không phụ trách hội chợ của tỉnh nào / "
+    "Your account does not run fairs for any province."
+)
+
+
 def is_fair_staff(user) -> bool:
     codes = province_codes(user)
     return codes is None or bool(codes)

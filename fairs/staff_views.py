@@ -43,8 +43,7 @@ def error_page(request, status: int, message: str = "") -> TemplateResponse:
 fair_staff_view = signed_in_area(
     login_url="fairs:login",
     may_enter=access.is_fair_staff,
-    refusal="Tài khoản của bạn không phụ trách hội chợ của tỉnh nào / "
-    "Your account does not run fairs for any province.",
+    refusal=access.NOT_FAIR_STAFF,
     error_page=error_page,
 )
 """A page for provincial staff (or platform staff)."""

@@ -7,16 +7,17 @@ from saleor.graphql.api import Query as SaleorQuery
 from plugins.graphql.catalog_import import CatalogImportMutations, CatalogImportQueries
 from plugins.graphql.checkout_guard import CheckoutComplete
 from plugins.graphql.cooperative import CooperativeMutations, CooperativeQueries
+from plugins.graphql.fairs import FairMutations, FairQueries
 from plugins.graphql.ocop_product import OcopProductQueries
 from plugins.graphql.payment_ledger import PaymentCapture, PaymentRefund, PaymentVoid
 from plugins.graphql.publication_guard import ProductBulkPublish, ProductCreate, ProductUpdate
 
 
-class Query(OcopProductQueries, CatalogImportQueries, CooperativeQueries, SaleorQuery):
+class Query(OcopProductQueries, CatalogImportQueries, CooperativeQueries, FairQueries, SaleorQuery):
     pass
 
 
-class Mutation(CatalogImportMutations, CooperativeMutations, SaleorMutation):
+class Mutation(CatalogImportMutations, CooperativeMutations, FairMutations, SaleorMutation):
     product_create = ProductCreate.Field()
     product_update = ProductUpdate.Field()
     product_bulk_publish = ProductBulkPublish.Field()

@@ -1,6 +1,7 @@
 """A Thái Nguyên trade fair with two booths and three featured products, over the
 storefront's imported catalogue (real Saleor products and certificates), and the people
-who run fairs: provincial staff of Thái Nguyên and Hà Nội, and platform staff."""
+who run fairs: provincial staff of Thái Nguyên and Hà Nội, and platform staff; and what
+the fair sold (shared by the web report's tests and the GraphQL report's)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from django.contrib.sites.models import Site
 from django.test import Client
 from django.utils import timezone
 from saleor.account.models import User
+from saleor.order.actions import cancel_order
 
 from fairs import editing
 from fairs.models import Fair, ProvinceStaff
 from marketplace.models import OcopProduct, Producer
 from tests.saleor_fixtures.api import grant
 from tests.storefront.catalogue import import_catalogue
+from tests.storefront.shopping import add_to_cart, buy, place_order
 
 THAI_NGUYEN = "19"
 HA_NOI = "01"
@@ -110,3 +113,27 @@ def fair(catalogue, thai_nguyen_staff) -> Fair:
     ):
         editing.save_fair_product(fair, {"ocop_product": ocop(catalogue[name]), "booth": booth})
     return fair
+
+
+@pytest.fixture
+def fair_sales(fair, catalogue):
+    """Four phones scan the fair's codes; three of them order (one order is cancelled
+    later); a fifth shopper orders without scanning anything."""
+    a12 = client_of(None)
+    a12.get("/f/ocop-bac-kan-2026/p/mien-dong-tai-hoan")
+    first = buy(a12, catalogue["Miến dong Tài Hoan"], 2)  # 250.000 + 30.000 shipping
+
+    b03 = client_of(None)
+    b03.get("/f/ocop-bac-kan-2026/g/b03-htx-nam-mau")
+    add_to_cart(b03, catalogue["Trà hoa vàng Nam Mẫu"], 1)  # 650.000
+    add_to_cart(b03, catalogue["Bột dong riềng"], 1)  # 70.000, Tài Hoan, not featured
+    second = place_order(b03)  # + 30.000 shipping
+
+    whole_fair = client_of(None)
+    whole_fair.get("/f/ocop-bac-kan-2026")
+    cancelled = buy(whole_fair, catalogue["Gạo nếp cái hoa vàng"], 1)
+    cancel_order(cancelled, None)
+
+    client_of(None).get("/f/ocop-bac-kan-2026")  # looked, bought nothing
+    unattributed = buy(client_of(None), catalogue["Miến dong Tài Hoan"], 1)
+    return {"first": first, "second": second, "cancelled": cancelled, "other": unattributed}

@@ -7,40 +7,14 @@ import datetime
 import io
 from decimal import Decimal
 
-import pytest
 from django.db.models import Sum
 from django.utils import timezone
 from saleor.order import OrderStatus
-from saleor.order.actions import cancel_order
 from saleor.order.models import Order
 
 from fairs import editing, reports
 from tests.fairs.conftest import client_of
-from tests.storefront.shopping import add_to_cart, buy, page, place_order
-
-
-@pytest.fixture
-def fair_sales(fair, catalogue):
-    """Four phones scan the fair's codes; three of them order (one order is cancelled
-    later); a fifth shopper orders without scanning anything."""
-    a12 = client_of(None)
-    a12.get("/f/ocop-bac-kan-2026/p/mien-dong-tai-hoan")
-    first = buy(a12, catalogue["Miến dong Tài Hoan"], 2)  # 250.000 + 30.000 shipping
-
-    b03 = client_of(None)
-    b03.get("/f/ocop-bac-kan-2026/g/b03-htx-nam-mau")
-    add_to_cart(b03, catalogue["Trà hoa vàng Nam Mẫu"], 1)  # 650.000
-    add_to_cart(b03, catalogue["Bột dong riềng"], 1)  # 70.000, Tài Hoan, not featured
-    second = place_order(b03)  # + 30.000 shipping
-
-    whole_fair = client_of(None)
-    whole_fair.get("/f/ocop-bac-kan-2026")
-    cancelled = buy(whole_fair, catalogue["Gạo nếp cái hoa vàng"], 1)
-    cancel_order(cancelled, None)
-
-    client_of(None).get("/f/ocop-bac-kan-2026")  # looked, bought nothing
-    unattributed = buy(client_of(None), catalogue["Miến dong Tài Hoan"], 1)
-    return {"first": first, "second": second, "cancelled": cancelled, "other": unattributed}
+from tests.storefront.shopping import page
 
 
 def test_report_totals_equal_the_orders_totals_in_saleor(fair, fair_sales):
