@@ -82,10 +82,19 @@ class CooperativeOrder(graphene.ObjectType):
     created_at = graphene.DateTime(required=True)
     lines = graphene.List(graphene.NonNull(CooperativeOrderLine), required=True)
     available_actions = graphene.List(graphene.NonNull(graphene.String), required=True)
+    attention_reason = graphene.String(
+        description="Platform staff only: why the order needs a person (a part rejected "
+        "or cancelled); null when it does not."
+    )
 
     @staticmethod
     def resolve_id(root, info):
         return graphene.Node.to_global_id("CooperativeOrder", root.pk)
+
+    @staticmethod
+    def resolve_attention_reason(root, info):
+        routing = lifecycle.attention_for(info.context.user, root)
+        return routing.attention_reason if routing else None
 
     @staticmethod
     def resolve_order_number(root, info):
@@ -323,6 +332,16 @@ class CooperativeOrderShip(_OrderStep):
     step = staticmethod(lifecycle.ship)
 
 
+class CooperativeOrderResolveAttention(_OrderStep):
+    """Platform staff: the flagged order was dealt with; ``note`` says how."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        note = graphene.String(required=True)
+
+    step = staticmethod(lifecycle.resolve_attention)
+
+
 class CooperativeListingUpdate(graphene.Mutation):
     listing = graphene.Field(CooperativeListing)
     cooperative_errors = graphene.List(graphene.NonNull(CooperativeError), required=True)
@@ -364,4 +383,5 @@ class CooperativeMutations(graphene.ObjectType):
     cooperative_order_ship = CooperativeOrderShip.Field()
     cooperative_order_deliver = CooperativeOrderDeliver.Field()
     cooperative_order_cancel = CooperativeOrderCancel.Field()
+    cooperative_order_resolve_attention = CooperativeOrderResolveAttention.Field()
     cooperative_listing_update = CooperativeListingUpdate.Field()

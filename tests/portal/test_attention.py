@@ -1,12 +1,14 @@
 """Platform staff's queue of orders that need a person: a cooperative rejected or
 cancelled its part. Cooperatives never see it."""
 
+import graphene
 import pytest
 from saleor.order.models import OrderEvent
 
 from marketplace import lifecycle
 from marketplace.models import OrderRouting
 from tests.portal.test_portal import client_for, orders  # noqa: F401  (fixture)
+from tests.saleor_fixtures.api import ApiClient
 
 
 @pytest.fixture
@@ -80,3 +82,45 @@ def test_cooperatives_neither_see_nor_clear_the_flag(rejected, orders, tai_hoan_
     answer = cooperative.post(f"/htx/don-hang/{own_part.pk}/da-xu-ly/", {"reason": "xong"})
     assert answer.status_code == 404
     assert OrderRouting.objects.get(order_id=rejected.order_id).needs_attention
+
+
+RESOLVE = """
+mutation Resolve($id: ID!, $note: String!) {
+  cooperativeOrderResolveAttention(id: $id, note: $note) {
+    cooperativeOrder { number attentionReason } cooperativeErrors { field code message }
+  }
+}
+"""
+ATTENTION = "query One($id: ID!) { cooperativeOrder(id: $id) { number attentionReason } }"
+
+
+def test_the_same_queue_over_graphql(rejected, orders, platform_staff, tai_hoan_staff):  # noqa: F811
+    own_part = orders["tai_hoan"][0]
+    part_id = graphene.Node.to_global_id("CooperativeOrder", own_part.pk)
+    staff, cooperative = ApiClient(user=platform_staff), ApiClient(user=tai_hoan_staff)
+
+    # Staff read why the order needs them; the cooperative reads nothing
+    seen = staff.post_graphql(ATTENTION, {"id": part_id})["cooperativeOrder"]
+    assert seen["attentionReason"] == f"HTX từ chối đơn {rejected}: Hết chè búp vụ này"
+    assert cooperative.post_graphql(ATTENTION, {"id": part_id})["cooperativeOrder"] == {
+        "number": own_part.number,
+        "attentionReason": None,
+    }
+
+    # The cooperative cannot resolve it: answered like a missing order
+    refused = cooperative.post_graphql(RESOLVE, {"id": part_id, "note": "xong"})
+    assert refused["cooperativeOrderResolveAttention"]["cooperativeErrors"][0]["code"] == (
+        "not_found"
+    )
+
+    # Staff resolve it with a note; asking again is refused with the reason
+    done = staff.post_graphql(RESOLVE, {"id": part_id, "note": "Đã hoàn tiền"})
+    assert done["cooperativeOrderResolveAttention"] == {
+        "cooperativeOrder": {"number": own_part.number, "attentionReason": None},
+        "cooperativeErrors": [],
+    }
+    again = staff.post_graphql(RESOLVE, {"id": part_id, "note": "Đã hoàn tiền"})
+    assert again["cooperativeOrderResolveAttention"]["cooperativeErrors"] == [
+        {"field": None, "code": "not_flagged",
+         "message": "Đơn này không cần xử lý / This order needs no attention."}
+    ]  # fmt: skip
