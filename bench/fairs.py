@@ -180,7 +180,7 @@ def main() -> int:
     from fairs import attribution, posters, reports
     from fairs.models import FairVisit
     from fairs.sample import load_sample_fairs
-    from marketplace import settlement
+    from marketplace import spreadsheets
 
     _, (fair, _) = load_sample_fairs("tinh" + BENCH_EMAIL_DOMAIN, "mat-khau-bench-1")
     featured = fair.featured.select_related("ocop_product__product").first()
@@ -221,7 +221,7 @@ def main() -> int:
 
     make_orders(fair, args.orders)
     report = timed(
-        lambda: settlement.write_csv(
+        lambda: spreadsheets.write_csv(
             reports.CSV_HEADER, reports.csv_rows(reports.build_report(fair))
         ),
         5,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from fairs import access, charts, editing, links, posters, qr, reports
 from fairs.forms import BoothForm, CooperativesForm, FairForm, FairProductForm
 from fairs.models import Booth, Fair, FairProduct
-from marketplace import settlement
+from marketplace import spreadsheets
 from marketplace.money import format_vnd
 from portal.security import signed_in_area, web
 from storefront_config.pages import province_name
@@ -416,7 +416,7 @@ def report(request, pk: int):
 @fair_staff_view
 def report_csv(request, pk: int):
     fair = _fair(request, pk)
-    body = settlement.write_csv(reports.CSV_HEADER, reports.csv_rows(reports.build_report(fair)))
+    body = spreadsheets.write_csv(reports.CSV_HEADER, reports.csv_rows(reports.build_report(fair)))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{fair.slug}.csv"'
     return response
@@ -425,7 +425,7 @@ def report_csv(request, pk: int):
 @fair_staff_view
 def orders_csv(request, pk: int):
     fair = _fair(request, pk)
-    body = settlement.write_csv(
+    body = spreadsheets.write_csv(
         reports.ORDERS_CSV_HEADER, reports.order_csv_rows(reports.order_rows(fair))
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")

@@ -1,4 +1,4 @@
-"""The settlement ledger and payouts.
+"""The settlement ledger, and the customers' money held for each cooperative order.
 
 Every delivered cooperative order gets one entry (goods, commission, shipping share,
 net payable); refunds and cancellations after delivery are new, negative entries
@@ -13,10 +13,7 @@ Commission rate: the cooperative's own rate when set, else the OCOP plugin's
 (commission(refunded so far) − commission(refunded before)), so refunding an order in
 parts gives back exactly the commission charged on it.
 
-A payout run takes every unpaid entry, locked, groups them per cooperative and, for
-each cooperative owed a positive amount with a bank account, writes one payout line and
-marks its entries paid by that batch, in one transaction: two runs can never pay the
-same entry (the second waits for the lock, then finds them paid).
+Payouts of what the ledger owes are in ``marketplace.payouts``.
 
 Payments (the customers' money) are followed beside the ledger, per cooperative order,
 in escrow entries written from Saleor's payment transactions (``record_payment_events``):
@@ -45,18 +42,13 @@ a lock on the order's cooperative orders.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import uuid
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 
 from marketplace.models import (
     CooperativeOrder,
@@ -64,8 +56,6 @@ from marketplace.models import (
     EscrowEntry,
     LedgerEntry,
     PaymentRecord,
-    PayoutBatch,
-    PayoutLine,
     Producer,
 )
 from marketplace.money import commission, split_by_weight, whole
@@ -94,7 +84,7 @@ def commission_rate(producer: Producer) -> Decimal:
     return marketplace_settings().commission_rate_percent
 
 
-def _user(user):
+def acting_user(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
@@ -124,7 +114,7 @@ def record_delivery(cooperative_order: CooperativeOrder, user=None) -> LedgerEnt
         shipping_amount=shipping,
         net_amount=gross + shipping - fee,
         idempotency_key=key,
-        created_by=_user(user),
+        created_by=acting_user(user),
     )
     _move_escrow(cooperative_order, EscrowEntry.Kind.DELIVERY, -gross, -shipping, key)
     return entry
@@ -230,7 +220,7 @@ def record_refund(
             net_amount=-amount - shipping + fee_back,
             reason=reason,
             idempotency_key=idempotency_key,
-            created_by=_user(user),
+            created_by=acting_user(user),
         )
 
 
@@ -260,7 +250,7 @@ def record_reversal(cooperative_order: CooperativeOrder, *, reason: str, user=No
         net_amount=-gross - shipping + fee,
         reason=reason,
         idempotency_key=key,
-        created_by=_user(user),
+        created_by=acting_user(user),
     )
 
 
@@ -635,160 +625,6 @@ def totals(entries_queryset) -> dict:
 
 def unpaid_net(entries_queryset) -> Decimal:
     return totals(entries_queryset.filter(payout_batch__isnull=True))["net"]
-
-
-# -- payouts ---------------------------------------------------------------------------
-
-
-@dataclass
-class PayoutResult:
-    batch: PayoutBatch | None
-    held: dict[int, str] = field(default_factory=dict)  # producer pk → why not paid now
-    # producer pk → entries left for a later run: their order's money is not in yet
-    awaiting_payment: dict[int, int] = field(default_factory=dict)
-
-
-AWAITING_PAYMENT = "Chờ tiền hàng từ khách (COD chưa thu) / waiting for the buyer's payment"
-
-
-def _awaiting_payment(cooperative_order_ids) -> set[int]:
-    """Parts delivered before their money came in (cash on delivery not yet collected):
-    their escrow is negative, a receivable. Paying them out would advance cash the
-    marketplace has not received; they wait for the capture."""
-    return set(
-        EscrowEntry.objects.filter(cooperative_order_id__in=cooperative_order_ids)
-        .order_by()  # the model's ordering would split the groups
-        .values("cooperative_order_id")
-        .annotate(balance=Sum("amount"))
-        .filter(balance__lt=0)
-        .values_list("cooperative_order_id", flat=True)
-    )
-
-
-def run_payout(user=None) -> PayoutResult:
-    """Group every unpaid entry per cooperative into one payout batch; entries of parts
-    whose money has not come in yet wait for a later run."""
-    with transaction.atomic():
-        entries = list(
-            LedgerEntry.objects.select_for_update()
-            .filter(payout_batch__isnull=True)
-            .order_by("producer_id", "pk")
-            .values_list("pk", "producer_id", "net_amount", "cooperative_order_id")
-        )
-        waiting = _awaiting_payment({row[3] for row in entries})
-        result = PayoutResult(batch=None)
-        by_producer: dict[int, list] = defaultdict(list)
-        for pk, producer_id, net, cooperative_order_id in entries:
-            if cooperative_order_id in waiting:
-                result.awaiting_payment[producer_id] = (
-                    result.awaiting_payment.get(producer_id, 0) + 1
-                )
-            else:
-                by_producer[producer_id].append((pk, net))
-        for producer_id in result.awaiting_payment.keys() - by_producer.keys():
-            result.held[producer_id] = AWAITING_PAYMENT
-        banks = {
-            s.producer_id: s
-            for s in CooperativeSettings.objects.filter(producer_id__in=list(by_producer))
-        }
-        lines, paid_entries = [], []
-        for producer_id, rows in sorted(by_producer.items()):
-            owed = sum((net for _, net in rows), Decimal(0))
-            bank = banks.get(producer_id)
-            if owed <= 0:
-                result.held[producer_id] = "Số dư không dương / nothing owed"
-                continue
-            if bank is None or not (bank.bank_account_number and bank.bank_name):
-                result.held[producer_id] = "Chưa có tài khoản ngân hàng / no bank account"
-                continue
-            lines.append(
-                PayoutLine(
-                    producer_id=producer_id,
-                    amount=owed,
-                    entry_count=len(rows),
-                    bank_name=bank.bank_name,
-                    bank_bin=bank.bank_bin,
-                    bank_account_number=bank.bank_account_number,
-                    bank_account_holder=bank.bank_account_holder,
-                )
-            )
-            paid_entries.extend(pk for pk, _ in rows)
-        if not lines:
-            return result
-        now = timezone.now()
-        batch = PayoutBatch.objects.create(
-            reference=f"OCOP-{now:%Y%m%d}-{uuid.uuid4().hex[:8].upper()}",
-            total_amount=sum((line.amount for line in lines), Decimal(0)),
-            created_by=_user(user),
-            created_at=now,
-        )
-        for line in lines:
-            line.batch = batch
-        PayoutLine.objects.bulk_create(lines)
-        updated = LedgerEntry.objects.filter(pk__in=paid_entries, payout_batch__isnull=True).update(
-            payout_batch=batch
-        )
-        if updated != len(paid_entries):  # impossible under the lock; never pay twice
-            raise SettlementError("concurrent_payout", "Một đợt chi trả khác đang chạy.")
-        result.batch = batch
-        return result
-
-
-def mark_batch_paid(batch_id: int, user=None) -> PayoutBatch:
-    """The bank confirmed the transfers: the batch becomes paid, once."""
-    with transaction.atomic():
-        batch = PayoutBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status == PayoutBatch.Status.PAID:
-            raise SettlementError("already_paid", "Đợt chi trả này đã được đánh dấu đã trả.")
-        batch.status = PayoutBatch.Status.PAID
-        batch.paid_at = timezone.now()
-        batch.save(update_fields=["status", "paid_at"])
-        return batch
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def write_csv(header: list[str], rows) -> bytes:
-    """UTF-8 with BOM (Excel opens Vietnamese correctly), every cell made safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-PAYOUT_CSV_HEADER = [
-    "Mã đợt", "Mã ngân hàng (BIN)", "Ngân hàng", "Số tài khoản", "Chủ tài khoản",
-    "Số tiền (VND)", "Nội dung",
-]  # fmt: skip
-
-
-def payout_csv(batch: PayoutBatch) -> bytes:
-    """The bank transfer file of a batch: one transfer per cooperative."""
-    lines = batch.lines.select_related("producer").order_by("producer__name", "pk")
-    return write_csv(
-        PAYOUT_CSV_HEADER,
-        (
-            [
-                batch.reference,
-                line.bank_bin,
-                line.bank_name,
-                line.bank_account_number,
-                line.bank_account_holder,
-                int(line.amount),
-                f"{batch.reference} thanh toan {line.entry_count} don OCOP",
-            ]
-            for line in lines
-        ),
-    )
 
 
 def delivered_minus_refunded(producer_ids=None) -> Decimal:

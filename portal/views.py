@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from marketplace import access, lifecycle, listings, settlement
+from marketplace import access, lifecycle, listings, settlement, spreadsheets
 from marketplace.models import CooperativeOrder, CooperativeOrderLine, CooperativeOrderStatus
 from marketplace.money import format_vnd
 from portal.security import BadRequest, portal_view, web
@@ -304,7 +304,7 @@ def order_export(request):
     )
     rows = _export_rows(queryset)
     response = HttpResponse(
-        settlement.write_csv(ORDER_CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
+        spreadsheets.write_csv(ORDER_CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="don-hang-htx-{stamp}.csv"'
@@ -451,7 +451,7 @@ def statement_export(request):
         for e in entries.select_related("producer").order_by("created_at", "id")
     )
     response = HttpResponse(
-        settlement.write_csv(STATEMENT_CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
+        spreadsheets.write_csv(STATEMENT_CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="doi-soat-htx.csv"'
     return response

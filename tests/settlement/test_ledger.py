@@ -11,7 +11,7 @@ from saleor.payment import gateway
 from saleor.payment.utils import create_payment
 from saleor.plugins.models import PluginConfiguration
 
-from marketplace import lifecycle, settlement
+from marketplace import lifecycle, payouts, settlement
 from marketplace.models import CooperativeOrder, LedgerEntry, PayoutBatch
 from marketplace.money import commission, split_by_weight
 from marketplace.routing import route_order
@@ -215,7 +215,7 @@ def test_a_payout_run_pays_every_entry_exactly_once(
     cash_collected(parts[0].order)
 
     # When a payout is run
-    result = settlement.run_payout(platform_staff)
+    result = payouts.run_payout(platform_staff)
 
     # Then one batch pays each cooperative what it is owed, to its bank account
     batch = result.batch
@@ -225,8 +225,8 @@ def test_a_payout_run_pays_every_entry_exactly_once(
         ("Hợp tác xã Tài Hoan", Decimal(237500), 1),
     ]
     assert LedgerEntry.objects.filter(payout_batch=batch).count() == 2
-    rows = list(csv.reader(io.StringIO(settlement.payout_csv(batch).decode("utf-8-sig"))))
-    assert rows[0] == settlement.PAYOUT_CSV_HEADER
+    rows = list(csv.reader(io.StringIO(payouts.payout_csv(batch).decode("utf-8-sig"))))
+    assert rows[0] == payouts.PAYOUT_CSV_HEADER
     assert rows[1:] == [
         [batch.reference, "970436", "Vietcombank", "0011002233445", "HTX CHE TAN CUONG",
          "339500", f"{batch.reference} thanh toan 1 don OCOP"],
@@ -235,7 +235,7 @@ def test_a_payout_run_pays_every_entry_exactly_once(
     ]  # fmt: skip
 
     # and a second run finds nothing to pay
-    assert settlement.run_payout(platform_staff).batch is None
+    assert payouts.run_payout(platform_staff).batch is None
     # and a paid entry cannot be moved to another batch
     other = PayoutBatch.objects.create(reference="X", total_amount=0)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -248,17 +248,17 @@ def test_a_payout_run_pays_every_entry_exactly_once(
     delivered(platform_staff, CooperativeOrder.objects.get(order=order))
     # the new order's entry waits until its cash is collected (and the refund alone
     # leaves nothing owed)
-    waiting = settlement.run_payout(platform_staff)
+    waiting = payouts.run_payout(platform_staff)
     assert (waiting.batch, waiting.awaiting_payment) == (None, {catalog.tai_hoan.pk: 1})
     cash_collected(order)
-    later = settlement.run_payout(platform_staff).batch
+    later = payouts.run_payout(platform_staff).batch
     # 500.000 ₫ goods + 30.000 shipping − 50.000 fee, minus the refund's 10.000 − 1.000 fee
     assert list(later.lines.values_list("amount", "entry_count")) == [(Decimal(471000), 2)]
 
     # and a batch is marked paid once
-    settlement.mark_batch_paid(batch.pk)
+    payouts.mark_batch_paid(batch.pk)
     with pytest.raises(settlement.SettlementError):
-        settlement.mark_batch_paid(batch.pk)
+        payouts.mark_batch_paid(batch.pk)
 
 
 def test_cooperatives_without_a_bank_account_or_owed_nothing_are_held(
@@ -269,7 +269,7 @@ def test_cooperatives_without_a_bank_account_or_owed_nothing_are_held(
     for part in parts:
         delivered(platform_staff, part)
     cash_collected(parts[0].order)
-    result = settlement.run_payout()
+    result = payouts.run_payout()
     assert [line.producer_id for line in result.batch.lines.all()] == [parts[0].producer_id]
     assert list(result.held) == [parts[1].producer_id]
     assert LedgerEntry.objects.filter(payout_batch__isnull=True).count() == 1

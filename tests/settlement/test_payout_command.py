@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from marketplace import settlement
+from marketplace import payouts
 from marketplace.models import PayoutBatch
 from tests.settlement import test_ledger
 
@@ -107,8 +107,8 @@ def test_parts_delivered_before_the_cash_came_in_wait_for_it(parts, platform_sta
 
     # Then nobody is paid money the marketplace has not received
     assert output.splitlines() == [
-        f"Tạm giữ / held: {parts[0].producer.name} — {settlement.AWAITING_PAYMENT}",
-        f"Tạm giữ / held: {parts[1].producer.name} — {settlement.AWAITING_PAYMENT}",
+        f"Tạm giữ / held: {parts[0].producer.name} — {payouts.AWAITING_PAYMENT}",
+        f"Tạm giữ / held: {parts[1].producer.name} — {payouts.AWAITING_PAYMENT}",
         "Không có khoản nào cần chi trả / nothing to pay.",
     ]
     assert not PayoutBatch.objects.exists()

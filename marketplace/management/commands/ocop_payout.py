@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace import settlement
+from marketplace import payouts, settlement
 from marketplace.models import PayoutBatch, Producer
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         output_dir = Path(options["output_dir"])
         if not output_dir.is_dir():
             raise CommandError(f"Không có thư mục / no such folder: {output_dir}", returncode=2)
-        result = settlement.run_payout()
+        result = payouts.run_payout()
         names = dict(
             Producer.objects.filter(pk__in=[*result.held, *result.awaiting_payment]).values_list(
                 "pk", "name"
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             return
         batch = result.batch
         path = output_dir / f"{batch.reference}.csv"
-        path.write_bytes(settlement.payout_csv(batch))
+        path.write_bytes(payouts.payout_csv(batch))
         self.stdout.write(
             f"{batch.reference}: {batch.lines.count()} hợp tác xã / cooperatives, "
             f"{int(batch.total_amount)} VND → {path}"
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 f"Không tìm thấy đợt chi trả / no payout batch {reference!r}", returncode=2
             )
         try:
-            settlement.mark_batch_paid(batch.pk)
+            payouts.mark_batch_paid(batch.pk)
         except settlement.SettlementError as error:
             raise CommandError(f"{reference}: {error} ({error.code})", returncode=1) from error
         self.stdout.write(f"{reference}: đã trả / paid")
