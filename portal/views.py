@@ -190,9 +190,7 @@ def _visible_order(request, pk: int) -> CooperativeOrder:
     return cooperative_order
 
 
-@portal_view
-def order_detail(request, pk: int):
-    cooperative_order = _visible_order(request, pk)
+def _detail_page(request, cooperative_order, error: str | None = None, status: int = 200):
     return TemplateResponse(
         request,
         "portal/order_detail.html",
@@ -202,9 +200,15 @@ def order_detail(request, pk: int):
             address=cooperative_order.order.shipping_address,
             actions=lifecycle.actions_for(request.user, cooperative_order),
             attention=lifecycle.attention_for(request.user, cooperative_order),
-            error=None,
+            error=error,
         ),
+        status=status,
     )
+
+
+@portal_view
+def order_detail(request, pk: int):
+    return _detail_page(request, _visible_order(request, pk))
 
 
 ACTIONS = {
@@ -241,20 +245,7 @@ def order_action(request, pk: int, action: str):
         raise Http404("Không tìm thấy đơn hàng.") from None
     except lifecycle.LifecycleError as error:
         status = 403 if error.code == "forbidden" else 400
-        cooperative_order = _visible_order(request, pk)
-        return TemplateResponse(
-            request,
-            "portal/order_detail.html",
-            _context(
-                request,
-                co=cooperative_order,
-                address=cooperative_order.order.shipping_address,
-                actions=lifecycle.actions_for(request.user, cooperative_order),
-                attention=lifecycle.attention_for(request.user, cooperative_order),
-                error=error.message,
-            ),
-            status=status,
-        )
+        return _detail_page(request, _visible_order(request, pk), error.message, status)
     return redirect("portal:order_detail", pk=pk)
 
 

@@ -159,6 +159,18 @@ def scratch_database_url(label: str) -> str:
     return f"postgres://{user}@{host}:{port}/{name}"
 
 
+def run_sql(url: str, query: str) -> list[tuple]:
+    """Rows of ``query`` read from a scratch database by a connection of its own (what
+    the processes working in it committed)."""
+    conn = psycopg2.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchall()
+    finally:
+        conn.close()
+
+
 def drop_scratch_database(label: str) -> None:
     drop_database(_scratch_name(label))
 

@@ -8,12 +8,11 @@ import subprocess
 import sys
 import time
 
-import psycopg2
 import pytest
 
 from catalog_sync.synthetic import write_synthetic_registry
 from storefront_config import services
-from tests.database import drop_scratch_database, scratch_database_url
+from tests.database import drop_scratch_database, run_sql, scratch_database_url
 
 AS_OF = datetime.date(2026, 11, 23)
 
@@ -46,16 +45,6 @@ STATE = {
     "producers": """SELECT name_key, province_code, producer_type
                     FROM marketplace_producer ORDER BY 1, 2""",
 }
-
-
-def run_sql(url: str, query: str) -> list[tuple]:
-    conn = psycopg2.connect(url.replace("postgres://", "postgresql://", 1))
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(query)
-            return cursor.fetchall()
-    finally:
-        conn.close()
 
 
 def import_command(path) -> list[str]:

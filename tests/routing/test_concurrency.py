@@ -10,21 +10,10 @@ import time
 from email import message_from_bytes
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from storefront_config import services
-from tests.database import drop_scratch_database, scratch_database_url
-
-
-def run_sql(url: str, query: str) -> list[tuple]:
-    conn = psycopg2.connect(url.replace("postgres://", "postgresql://", 1))
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(query)
-            return cursor.fetchall()
-    finally:
-        conn.close()
+from tests.database import drop_scratch_database, run_sql, scratch_database_url
 
 
 def worker(url: str, *args, eager=True, mail_dir=None, background=False):
