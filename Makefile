@@ -48,7 +48,7 @@ $(CHROMIUM):
 install: $(APP_STAMP)
 
 demo: $(APP_STAMP)
-	$(BIN)/python -m storefront_config.demo
+	$(BIN)/python -m devtools.demo
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

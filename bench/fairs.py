@@ -31,12 +31,12 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_fairs")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver")
 
-from storefront_config import services
+from devtools import services
 
 FAIR_TABLES = [
     "fairs_fairorder", "fairs_faircart", "fairs_fairvisit", "fairs_retiredslug",
@@ -75,7 +75,7 @@ def setup_database() -> None:
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
-    from plugins.migrations_runner import migrate
+    from saleor_adapter.migrations_runner import migrate
 
     migrate(verbosity=0)
     with connection.cursor() as cursor:
@@ -177,10 +177,10 @@ def main() -> int:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("django.request").setLevel(logging.ERROR)
 
+    from common import spreadsheets
+    from devtools.fair_sample import load_sample_fairs
     from fairs import attribution, posters, reports
     from fairs.models import FairVisit
-    from fairs.sample import load_sample_fairs
-    from marketplace import spreadsheets
 
     _, (fair, _) = load_sample_fairs("tinh" + BENCH_EMAIL_DOMAIN, "mat-khau-bench-1")
     featured = fair.featured.select_related("ocop_product__product").first()

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_import")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 
-from storefront_config import services
+from devtools import services
 
 TARGETS = {"import": 60.0, "re-import": 20.0, "dry run": 15.0}
 CATALOGUE_TABLES = [
@@ -54,7 +54,7 @@ def main() -> int:
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
-    from plugins.migrations_runner import migrate
+    from saleor_adapter.migrations_runner import migrate
 
     migrate(verbosity=0)
     with connection.cursor() as cursor:

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_routing")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "False")
@@ -32,7 +32,7 @@ os.environ.setdefault("EMAIL_URL", "memory://")
 os.environ.setdefault("DEFAULT_FROM_EMAIL", "donhang@cho-ocop.test")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver")
 
-from storefront_config import services
+from devtools import services
 
 TABLES = [
     "marketplace_ledgerentry", "marketplace_payoutline", "marketplace_payoutbatch",
@@ -66,13 +66,13 @@ def setup_database():
     django.setup()
     from django.db import connection
 
-    from plugins.migrations_runner import migrate
+    from saleor_adapter.migrations_runner import migrate
 
     migrate(verbosity=0)
     with connection.cursor() as cursor:
         # TRUNCATE does not fire the ledger's row triggers (a bench reset, not an edit).
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(TABLES)))
-    from storefront_config.celery import app
+    from config.celery import app
 
     app.control.purge()
 
@@ -80,7 +80,7 @@ def setup_database():
 def set_plugin_active(active: bool) -> None:
     from saleor.plugins.models import PluginConfiguration
 
-    from plugins.ocop.plugin import PLUGIN_ID
+    from saleor_adapter.ocop.plugin import PLUGIN_ID
 
     PluginConfiguration.objects.update_or_create(
         identifier=PLUGIN_ID, defaults={"name": "OCOP Marketplace", "active": active}
@@ -280,7 +280,7 @@ def main() -> int:
     bench_checkout(args.checkouts, catalog)
     bench_routing(args.orders, catalog)
     bench_portal(args.portal_orders, catalog)
-    from storefront_config.celery import app
+    from config.celery import app
 
     app.control.purge()
     return 0

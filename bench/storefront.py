@@ -4,7 +4,7 @@
 
 Uses its own database (``ocop_bench_storefront``; built once from a synthetic registry
 through ``import_registry``, reused while it holds enough products; ``--rebuild`` starts
-over). Starts ``python -m storefront_config.demo`` on a free loopback port against it,
+over). Starts ``python -m devtools.demo`` on a free loopback port against it,
 then loads it with ``wrk`` (Debian package ``wrk``; a bounded Python thread pool if wrk
 is missing): product list, search, product detail, and Saleor's own ``products``
 GraphQL query for the same list and search pages, each for a fixed time at the given
@@ -33,11 +33,11 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_storefront")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 
-from storefront_config import services
+from devtools import services
 
 TARGETS_MS = {"list": 150.0, "search": 150.0, "detail": 100.0, "search query alone": 30.0}
 PAGE_SIZE = 24
@@ -67,7 +67,7 @@ def build_database(products: int, rebuild: bool) -> int:
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
-    from plugins.migrations_runner import migrate
+    from saleor_adapter.migrations_runner import migrate
 
     migrate(verbosity=0)
     if rebuild:
@@ -96,7 +96,7 @@ def build_database(products: int, rebuild: bool) -> int:
 def sample_paths(rng: random.Random) -> dict[str, list]:
     from saleor.product.models import Product
 
-    from storefront_config.search import get_search_engine
+    from storefront.search import get_search_engine
 
     slugs = list(
         Product.objects.filter(is_published=True)
@@ -145,7 +145,7 @@ def start_server(port: int, keep: bool) -> subprocess.Popen:
     if not keep:
         env["STOREFRONT_SEARCH_CACHE_SECONDS"] = "0"
     server = subprocess.Popen(
-        [sys.executable, "-m", "storefront_config.demo", "--port", str(port)],
+        [sys.executable, "-m", "devtools.demo", "--port", str(port)],
         cwd=services.REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
@@ -250,7 +250,7 @@ def search_alone(rounds: int) -> tuple[float, float]:
     """The search query alone (SQL, no kept order), in process, one client: p50/p95 ms."""
     from django.conf import settings
 
-    from storefront_config.search import SearchFacets, get_search_engine
+    from storefront.search import SearchFacets, get_search_engine
 
     settings.STOREFRONT_SEARCH_CACHE_SECONDS = 0  # the query itself, every time
     engine = get_search_engine()

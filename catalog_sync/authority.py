@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog_sync.text import word_key
-from catalog_sync.units import is_central_city
+from common.text import word_key
+from common.units import is_central_city
 
 
 class IssuingLevel(enum.Enum):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalog_sync.text import compact_key, fold, normalize_text
+from common.text import compact_key, fold, normalize_text
 
 CANONICAL_FIELDS: tuple[str, ...] = (
     "product_name",

@@ -24,7 +24,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from vietnam_provinces.lookup import PROVINCE_MAPPING, WARD_MAPPING
 
-from catalog_sync.units import CENTRAL_CITY_CODES
+from common.units import CENTRAL_CITY_CODES
 
 SAMPLE_NOTE = "Dữ liệu mẫu, không phải quyết định thật / Sample data, not a real decision"
 

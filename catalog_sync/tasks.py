@@ -54,10 +54,10 @@ def import_registry_run(run_id: int) -> str:
 @shared_task
 def unpublish_expired_products() -> int:
     """Daily: take products whose certificate is no longer in force off the shop."""
-    from saleor.product.models import Product
+    from marketplace import ports
 
     product_ids = expired_published_product_ids(timezone.localdate())
-    count = Product.objects.filter(pk__in=product_ids).update(is_published=False)
+    count = ports.catalogue().set_published(product_ids, False)
     if count:
         logger.info("Unpublished %d products whose OCOP certificate expired", count)
     return count

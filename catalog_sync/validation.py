@@ -16,10 +16,12 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from catalog_sync.authority import IssuingLevel, allowed_levels, issuing_level, legal_basis
-from catalog_sync.groups import ProductSet, resolve_product_group
 from catalog_sync.readers import CANONICAL_FIELDS
-from catalog_sync.text import fold, normalize_multiline, normalize_text, word_key
-from catalog_sync.units import Origin, OriginError, resolve_origin
+from common.dates import parse_date
+from common.groups import ProductSet, resolve_product_group
+from common.money import parse_vnd, parse_whole_number
+from common.text import fold, normalize_multiline, normalize_text, word_key
+from common.units import Origin, OriginError, resolve_origin
 
 DEFAULT_VALIDITY_MONTHS = 36
 STAR_SCORE_BANDS: dict[int, tuple[int, int]] = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
@@ -105,55 +107,6 @@ def parse_stars(text: str) -> int | None:
         return text.count("★") + text.count("⭐")
     match = _STAR_TEXT.match(fold(text))
     return int(match.group(1)) if match else None
-
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
-_DMY_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-
-
-@lru_cache(maxsize=8192)
-def parse_date(text: str) -> dt.date | None:
-    """YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY, DD-MM-YYYY or DD.MM.YYYY (day first, as in Vietnam)."""
-    text = text.strip()
-    match = _ISO_DATE.match(text)
-    try:
-        if match:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        match = _DMY_DATE.match(text)
-        if match:
-            return dt.date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
-    except ValueError:  # 31/02/2024
-        return None
-    return None
-
-
-_CURRENCY = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|₫|d)\.?$", re.IGNORECASE)
-_PLAIN_INT = re.compile(r"^\d+$")
-
-
-def parse_whole_number(text: str) -> int | None:
-    """A non-negative whole number, with "." "," or space as thousands separators.
-
-    "125.000", "125,000", "125 000" and "125000" are 125000; "125000.00" is accepted
-    (a zero fraction); "125000.5", "12.50" and "1,5" are not whole numbers → None.
-    """
-    text = text.replace("\u00a0", " ").strip()
-    if _PLAIN_INT.match(text):
-        return int(text)
-    match = re.match(r"^(\d{1,3}(?:([.,\s])\d{3})(?:\2\d{3})*)(?:([.,])(\d+))?$", text)
-    if match:
-        separator, decimal_mark, fraction = match.group(2), match.group(3), match.group(4)
-        if decimal_mark is not None and (decimal_mark == separator or fraction.strip("0")):
-            return None
-        return int(re.sub(r"\D", "", match.group(1)))
-    match = re.match(r"^(\d+)[.,](0+)$", text)
-    if match:
-        return int(match.group(1))
-    return None
-
-
-def parse_price(text: str) -> int | None:
-    return parse_whole_number(_CURRENCY.sub("", text.strip()))
 
 
 _WEIGHT = re.compile(r"^(.*?)\s*(kg|g|gr|gram|grams|gam)?\.?$", re.IGNORECASE)
@@ -537,7 +490,7 @@ def _check_origin(province: str, commune: str, district: str, errors: _RowErrors
 
 
 def _check_price(value: str, errors: _RowErrors) -> int | None:
-    price = parse_price(value) if value else None
+    price = parse_vnd(value) if value else None
     if price is None or price <= 0:
         shown = value or "(trống)"
         errors.add(

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from common.units import provinces
 from fairs.models import Fair, ProvinceStaff
 from marketplace import access as marketplace_access
 from marketplace.models import OcopProduct, Producer
-from storefront_config.pages import provinces
+
+# What anyone is told about a fair that is not theirs, as about one that does not exist.
+NOT_FOUND = "Không tìm thấy hội chợ / Fair not found."
 
 is_authenticated = marketplace_access.is_authenticated
 

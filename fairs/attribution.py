@@ -38,9 +38,9 @@ DEFAULT_WINDOW_DAYS = 30
 
 def window_days() -> int:
     """The operator's attribution window (the OCOP plugin's configuration)."""
-    from plugins.ocop.plugin import marketplace_settings
+    from marketplace import ports
 
-    return marketplace_settings().fair_attribution_days
+    return ports.settings().marketplace_settings().fair_attribution_days
 
 
 @dataclass(frozen=True)

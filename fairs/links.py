@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from common.text import slug_for
 from fairs.models import Booth, Fair, FairProduct, RetiredSlug
-from plugins.catalog import slug_for
+from marketplace import ports
 
 SLUG_MAX_LENGTH = 50
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -150,9 +151,7 @@ def product_path(fair_product: FairProduct, fair: Fair | None = None) -> str:
 def absolute_url(path: str) -> str:
     """The public URL of ``path`` on the shop's domain (Saleor's Site, https when
     ENABLE_SSL): what a phone opens from a printed code, wherever it was generated."""
-    from saleor.core.utils import build_absolute_uri
-
-    return build_absolute_uri(path)
+    return ports.orders().absolute_url(path)
 
 
 @dataclass(frozen=True)

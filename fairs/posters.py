@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from saleor.product.models import Product
 
+from common.badges import badge_svg
+from common.money import format_vnd
+from common.units import province_name
 from fairs import links, qr
 from fairs.models import Fair, FairProduct
 from marketplace.catalogue import ocop_facts
-from storefront_config.badges import badge_svg
-from storefront_config.pages import province_name
-from storefront_config.templatetags.storefront import format_vnd
 
 POSTER_QR_MM = 120.0
 CARD_QR_MM = 32.0
@@ -53,7 +52,7 @@ def _qr(url: str, at_least_mm: float) -> tuple[SafeString, float]:
     return mark_safe(svg), size.total_mm
 
 
-def _product_card(fair: Fair, fair_product: FairProduct, facts, product: Product) -> Card:
+def _product_card(fair: Fair, fair_product: FairProduct, facts, product) -> Card:
     url = links.absolute_url(links.product_path(fair_product, fair))
     code, size = _qr(url, CARD_QR_MM)
     origin = ""

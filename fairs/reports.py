@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from fairs.models import Booth, Fair, FairCart, FairOrder, FairProduct, FairVisit
+from marketplace import ports
 from marketplace.models import Producer
 
 ZERO = Decimal(0)
@@ -76,10 +77,9 @@ def _tz():
 
 def _counted_orders(fair: Fair):
     """The fair's credited orders that count: neither cancelled nor draft."""
-    from saleor.order import OrderStatus
-
+    statuses = ports.orders().statuses()
     return FairOrder.objects.filter(fair=fair).exclude(
-        order__status__in=[OrderStatus.CANCELED, OrderStatus.DRAFT]
+        order__status__in=[statuses.cancelled, statuses.draft]
     )
 
 
@@ -88,9 +88,6 @@ def _money(value) -> Decimal:
 
 
 def build_report(fair: Fair) -> FairReport:
-    from saleor.order import OrderStatus
-    from saleor.order.models import OrderLine
-
     visits = FairVisit.objects.filter(fair=fair)
     carts = FairCart.objects.filter(fair=fair)
     credited = FairOrder.objects.filter(fair=fair)
@@ -99,7 +96,7 @@ def build_report(fair: Fair) -> FairReport:
     totals = Totals(
         **visits.aggregate(visits=Count("pk"), visitors=Count("visitor_id", distinct=True)),
         carts=carts.count(),
-        cancelled_orders=credited.filter(order__status=OrderStatus.CANCELED).count(),
+        cancelled_orders=credited.filter(order__status=ports.orders().statuses().cancelled).count(),
     )
     money = counted.aggregate(
         orders=Count("pk"),
@@ -112,23 +109,21 @@ def build_report(fair: Fair) -> FairReport:
     totals.shipping = _money(money["shipping"])
     totals.discount = _money(money["discount"])
 
-    lines = (
-        OrderLine.objects.filter(order__fair_credit__in=counted)
-        .values(
-            product_id=F("variant__product_id"),
-            producer_id=F("variant__product__ocop__producer_id"),
-            name=F("product_name"),
-        )
-        .annotate(
-            units=Sum("quantity"),
-            goods=Sum(
-                F("unit_price_gross_amount") * F("quantity"),
-                output_field=DecimalField(max_digits=20, decimal_places=2),
-            ),
-            order_count=Count("order_id", distinct=True),
-        )
+    # The order lines of the counted orders, reached through each credit's order.
+    lines = counted.values(
+        product_id=F("order__lines__variant__product_id"),
+        producer_id=F("order__lines__variant__product__ocop__producer_id"),
+        name=F("order__lines__product_name"),
+    ).annotate(
+        units=Sum("order__lines__quantity"),
+        goods=Sum(
+            F("order__lines__unit_price_gross_amount") * F("order__lines__quantity"),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        ),
+        order_count=Count("order_id", distinct=True),
     )
-    lines = list(lines)
+    # (an order without lines joins as one empty row: left out)
+    lines = [line for line in lines if line["units"] is not None]
     totals.goods = _money(sum((line["goods"] for line in lines), ZERO))
 
     return FairReport(

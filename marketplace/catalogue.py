@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from catalog_sync.groups import product_set_by_code
+from common.groups import product_set_by_code
 from marketplace.certification import valid_on
 from marketplace.models import OcopProduct
 

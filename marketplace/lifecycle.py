@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace import access, settlement
+from marketplace import access, ports, settlement
 from marketplace.models import (
     CooperativeOrder,
     CooperativeOrderEvent,
@@ -207,37 +207,26 @@ def _clean_shipment(carrier: str, tracking_number: str) -> tuple[str, str]:
 
 @transaction.atomic
 def ship(user, cooperative_order_id: int, carrier: str, tracking_number: str) -> CooperativeOrder:
-    from saleor.core.exceptions import InsufficientStock
-    from saleor.order.actions import create_fulfillments
-    from saleor.order.models import Order
-
     carrier, tracking_number = _clean_shipment(carrier, tracking_number)
     cooperative_order = _locked(user, cooperative_order_id, "ship")
     # Saleor numbers fulfillments per order (max + 1): two cooperatives shipping parts
     # of one order at the same moment must take turns.
-    order = Order.objects.select_for_update(of=("self",)).get(pk=cooperative_order.order_id)
+    shop = ports.orders()
+    order = shop.get(cooperative_order.order_id, lock=True)
     lines = [
-        {"order_line": line.order_line, "quantity": line.order_line.quantity_unfulfilled}
+        (line.order_line, shop.unfulfilled_quantity(line.order_line))
         for line in cooperative_order.lines.select_related("order_line__variant")
-        if line.order_line.quantity_unfulfilled > 0
+        if shop.unfulfilled_quantity(line.order_line) > 0
     ]
     if not lines:
         raise LifecycleError("nothing_to_ship", "Đơn không còn hàng cần giao.")
-    requester = user if access.is_authenticated(user) else None
     try:
-        (fulfillment,) = create_fulfillments(
-            requester,
-            order,
-            {cooperative_order.producer.warehouse_id: lines},
-            notify_customer=False,  # our own Vietnamese email, below
-        )
-    except InsufficientStock as error:
+        fulfillment = shop.fulfil(user, order, cooperative_order.producer.warehouse_id, lines)
+    except ports.OutOfStock as error:
         raise LifecycleError(
             "insufficient_stock", "Kho của HTX không đủ hàng cho đơn này."
         ) from error
-    fulfillment.tracking_number = f"{tracking_number}"
-    fulfillment.store_value_in_metadata({"ocop.carrier": carrier})
-    fulfillment.save(update_fields=["tracking_number", "metadata"])
+    shop.record_shipment(fulfillment, carrier, tracking_number)
     cooperative_order.fulfillment = fulfillment
     cooperative_order.carrier = carrier
     cooperative_order.tracking_number = tracking_number
@@ -260,26 +249,15 @@ def deliver(user, cooperative_order_id: int) -> CooperativeOrder:
 
 
 def _release_stock(cooperative_order: CooperativeOrder) -> None:
-    """Give back this part's allocated stock, with Saleor's own deallocation."""
-    from saleor.core.exceptions import AllocationError
-    from saleor.warehouse.management import deallocate_stock
-
+    """Give back this part's allocated stock, with the shop's own deallocation."""
+    shop = ports.orders()
     for line in cooperative_order.lines.select_related("order_line"):
-        order_line = line.order_line
-        quantity = order_line.quantity_unfulfilled
-        if quantity <= 0:
-            continue
-        try:
-            deallocate_stock(order_line, quantity)
-        except AllocationError:
-            # Less was allocated than ordered (an untracked variant, a staff edit):
-            # release whatever is left.
-            order_line.allocations.update(quantity_allocated=0)
+        quantity = shop.unfulfilled_quantity(line.order_line)
+        if quantity > 0:
+            shop.release_stock(line.order_line, quantity)
 
 
 def _flag_for_staff(cooperative_order: CooperativeOrder, user, message: str) -> None:
-    from saleor.order.events import order_note_added_event
-
     routing, _ = OrderRouting.objects.select_for_update().get_or_create(
         order_id=cooperative_order.order_id,
         defaults={"status": OrderRouting.Status.ROUTED},
@@ -287,11 +265,7 @@ def _flag_for_staff(cooperative_order: CooperativeOrder, user, message: str) -> 
     routing.needs_attention = True
     routing.attention_reason = "\n".join(filter(None, [routing.attention_reason, message]))
     routing.save(update_fields=["needs_attention", "attention_reason"])
-    order_note_added_event(
-        order=cooperative_order.order,
-        user=user if access.is_authenticated(user) else None,
-        message=message,
-    )
+    ports.orders().add_note(cooperative_order.order, user, message)
 
 
 def attention_for(user, cooperative_order: CooperativeOrder) -> OrderRouting | None:
@@ -309,7 +283,6 @@ def resolve_attention(user, cooperative_order_id: int, note: str) -> OrderRoutin
     """Platform staff dealt with a flagged order (a part rejected or cancelled: refund,
     another cooperative, a call to the buyer): the flag is cleared and what was done goes
     on the Saleor order's history. Anyone else gets NotFound, as for a missing order."""
-    from saleor.order.events import order_note_added_event
 
     if not access.sees_all(user):
         raise NotFound()
@@ -333,7 +306,7 @@ def resolve_attention(user, cooperative_order_id: int, note: str) -> OrderRoutin
         )
     routing.needs_attention = False
     routing.save(update_fields=["needs_attention"])
-    order_note_added_event(order=cooperative_order.order, user=user, message=f"Đã xử lý: {note}")
+    ports.orders().add_note(cooperative_order.order, user, f"Đã xử lý: {note}")
     return routing
 
 

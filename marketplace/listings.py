@@ -8,13 +8,13 @@ product can be resumed only while its OCOP certificate is in force.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
-from marketplace import access
+from common.money import parse_vnd, parse_whole_number
+from marketplace import access, ports
 from marketplace.certification import valid_on
 from marketplace.models import OcopProduct
 
@@ -47,29 +47,19 @@ class Listing:
 
 def listings(queryset) -> list[Listing]:
     """Listings of an (already scoped) OcopProduct queryset, in a fixed few queries."""
-    from saleor.warehouse.models import Stock
-
     today = timezone.localdate()
     products = list(queryset.select_related("product", "producer").order_by("product__name", "pk"))
     certified = set(queryset.filter(valid_on(today)).values_list("pk", flat=True))
-    stocks = {
-        (row["product_variant__product_id"], row["warehouse_id"]): row
-        for row in Stock.objects.filter(
-            product_variant__product_id__in=[p.product_id for p in products]
-        )
-        .order_by()
-        .values("product_variant__product_id", "warehouse_id", "quantity")
-        .annotate(allocated=Sum("allocations__quantity_allocated"))
-    }
+    levels = ports.catalogue().stock_levels(p.product_id for p in products)
     result = []
     for ocop_product in products:
-        stock = stocks.get((ocop_product.product_id, ocop_product.producer.warehouse_id), {})
+        level = levels.get((ocop_product.product_id, ocop_product.producer.warehouse_id))
         result.append(
             Listing(
                 ocop_product=ocop_product,
                 price=ocop_product.product.price_amount,
-                stock=stock.get("quantity", 0),
-                allocated=stock.get("allocated") or 0,
+                stock=level.quantity if level else 0,
+                allocated=level.allocated if level else 0,
                 published=ocop_product.product.is_published,
                 certified=ocop_product.pk in certified,
             )
@@ -78,33 +68,28 @@ def listings(queryset) -> list[Listing]:
 
 
 def parse_price(raw) -> Decimal:
-    try:
-        text = str(raw).strip().replace(".", "").replace(",", "").replace(" ", "")
-        price = Decimal(text)
-    except (InvalidOperation, ValueError):
-        price = None
-    if price is None or not price.is_finite() or price != price.to_integral_value():
+    price = parse_vnd(str(raw))
+    if price is None:
         raise ListingError("invalid_price", "Giá phải là số đồng nguyên.", "price")
     if not MIN_PRICE <= price <= MAX_PRICE:
         raise ListingError(
             "price_out_of_range", "Giá phải từ 1.000 ₫ đến 1.000.000.000 ₫.", "price"
         )
-    return price
+    return Decimal(price)
 
 
 def parse_stock(raw) -> int:
-    text = str(raw).strip()
-    if not text.isdigit() or int(text) > MAX_STOCK:
+    stock = parse_whole_number(str(raw))
+    if stock is None or stock > MAX_STOCK:
         raise ListingError("invalid_stock", "Tồn kho phải là số nguyên từ 0.", "stock")
-    return int(text)
+    return stock
 
 
 def update_listing(
     user, ocop_product_id: int, *, price=None, stock=None, published: bool | None = None
 ) -> Listing:
     """Change what is given; raises ListingError (or LookupError if not the user's)."""
-    from saleor.product.utils.variant_prices import update_product_minimal_variant_price
-    from saleor.warehouse.models import Stock
+    catalogue = ports.catalogue()
 
     price = parse_price(price) if price not in (None, "") else None
     stock = parse_stock(stock) if stock not in (None, "") else None
@@ -119,29 +104,18 @@ def update_listing(
             raise LookupError(ocop_product_id)
         product = ocop_product.product
         if price is not None and product.price_amount != price:
-            product.price_amount = price
-            product.save(update_fields=["price_amount", "updated_at"])
-            update_product_minimal_variant_price(product)
+            catalogue.set_price(product, price)
         if stock is not None:
-            row = (
-                Stock.objects.select_for_update(of=("self",))
-                .filter(
-                    product_variant__product=product,
-                    warehouse_id=ocop_product.producer.warehouse_id,
-                )
-                .first()
-            )
-            if row is None:
+            level = catalogue.locked_stock(product, ocop_product.producer.warehouse_id)
+            if level is None:
                 raise ListingError("no_stock_row", "Sản phẩm chưa có kho.", "stock")
-            allocated = row.allocations.aggregate(s=Sum("quantity_allocated"))["s"] or 0
-            if stock < allocated:
+            if stock < level.allocated:
                 raise ListingError(
                     "below_allocated",
-                    f"Tồn kho không thể ít hơn {allocated} (số đã giữ cho đơn chưa giao).",
+                    f"Tồn kho không thể ít hơn {level.allocated} (số đã giữ cho đơn chưa giao).",
                     "stock",
                 )
-            row.quantity = stock
-            row.save(update_fields=["quantity"])
+            catalogue.set_stock(product, ocop_product.producer.warehouse_id, stock)
         if published is not None and product.is_published != published:
             if (
                 published
@@ -154,6 +128,5 @@ def update_listing(
                     "Không thể mở bán: giấy chứng nhận OCOP đã hết hạn.",
                     "published",
                 )
-            product.is_published = published
-            product.save(update_fields=["is_published", "updated_at"])
+            catalogue.set_published([product.pk], published)
     return listings(OcopProduct.objects.filter(pk=ocop_product.pk))[0]

@@ -33,8 +33,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.money import format_vnd
+from marketplace import ports
 from marketplace.models import CooperativeOrder, CooperativeSettings, NotificationDelivery
-from marketplace.money import format_vnd
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,7 @@ def backoff_seconds(attempts: int) -> int:
 
 
 def portal_url(cooperative_order: CooperativeOrder) -> str:
-    from saleor.core.utils import build_absolute_uri
-
-    return build_absolute_uri(reverse("portal:order_detail", args=[cooperative_order.pk]))
+    return ports.orders().absolute_url(reverse("portal:order_detail", args=[cooperative_order.pk]))
 
 
 def order_payload(cooperative_order: CooperativeOrder) -> dict:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from common.spreadsheets import write_csv
 from marketplace.models import (
     CooperativeSettings,
     EscrowEntry,
@@ -26,7 +27,6 @@ from marketplace.models import (
     PayoutLine,
 )
 from marketplace.settlement import SettlementError, acting_user
-from marketplace.spreadsheets import write_csv
 
 
 @dataclass

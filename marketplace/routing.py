@@ -30,16 +30,18 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from common.money import split_by_weight, whole
+from marketplace import ports
 from marketplace.models import (
     CooperativeOrder,
     CooperativeOrderEvent,
     CooperativeOrderLine,
     CooperativeSettings,
     NotificationDelivery,
+    OcopProduct,
     OrderRouting,
     Producer,
 )
-from marketplace.money import split_by_weight, whole
 
 logger = logging.getLogger(__name__)
 
@@ -56,38 +58,16 @@ class RoutingResult:
 
 
 def assert_not_oversold(order) -> None:
-    """Inside checkoutComplete's transaction, after Saleor allocated the order's stock:
+    """Inside checkoutComplete's transaction, after the shop allocated the order's stock:
     refuse the order if any of its stocks is now allocated beyond what is on hand.
 
     Saleor 2.10's ``allocate_stock`` sums existing allocations *before* it locks the
     stock rows, so two checkouts racing for the last units could both allocate them
-    (tests/routing/test_concurrency.py saw 8 orders for 3 packs). By now this
-    transaction holds the lock on each of the order's stock rows (taken by
-    ``allocate_stock``, kept until commit), so this one query sees every committed
-    allocation plus ours: exact, and serialised per stock.
+    (tests/routing/test_concurrency.py saw 8 orders for 3 packs). The check itself is
+    the adapter's (``OrdersPort.assert_not_oversold``): it raises the shop's own stock
+    error, which checkoutComplete turns into a checkout error.
     """
-    from django.db.models import F, OuterRef, Subquery, Sum
-    from saleor.core.exceptions import InsufficientStock
-    from saleor.warehouse.models import Allocation, Stock
-
-    allocated = (
-        Allocation.objects.filter(stock_id=OuterRef("pk"))
-        .order_by()
-        .values("stock_id")
-        .annotate(total=Sum("quantity_allocated"))
-        .values("total")
-    )
-    oversold = (
-        Stock.objects.filter(
-            pk__in=Allocation.objects.filter(order_line__order_id=order.pk).values("stock_id")
-        )
-        .annotate(allocated=Subquery(allocated))
-        .filter(allocated__gt=F("quantity"))
-        .select_related("product_variant")
-        .first()
-    )
-    if oversold is not None:
-        raise InsufficientStock(oversold.product_variant)
+    ports.orders().assert_not_oversold(order)
 
 
 def schedule_routing(order) -> None:
@@ -105,12 +85,10 @@ def schedule_routing(order) -> None:
 
 
 def _lock_routing(order_id: int) -> OrderRouting | None:
-    from saleor.order.models import Order
-
     routing = OrderRouting.objects.select_for_update().filter(order_id=order_id).first()
     if routing is None:
         # An order made while the plugin was off, or one the hook never saw.
-        if not Order.objects.filter(pk=order_id).exists():
+        if not ports.orders().exists(order_id):
             return None
         OrderRouting.objects.bulk_create([OrderRouting(order_id=order_id)], ignore_conflicts=True)
         routing = OrderRouting.objects.select_for_update().get(order_id=order_id)
@@ -127,9 +105,6 @@ def _customer(order) -> tuple[str, str]:
 
 def route_order(order_id: int) -> RoutingResult:
     """Create the cooperative orders of Saleor order ``order_id``; idempotent."""
-    from saleor.order import OrderStatus
-    from saleor.order.models import Order
-
     with transaction.atomic():
         routing = _lock_routing(order_id)
         if routing is None:
@@ -144,16 +119,14 @@ def route_order(order_id: int) -> RoutingResult:
                     .values_list("pk", flat=True)
                 ),
             )
-        order = Order.objects.select_related("shipping_address", "billing_address").get(pk=order_id)
+        order = ports.orders().get(order_id)
         result = RoutingResult(order_id, created=True)
-        if order.status not in (OrderStatus.DRAFT, OrderStatus.CANCELED):
+        if ports.orders().is_routable(order):
             _create_cooperative_orders(order, routing, result)
         if result.cooperative_order_ids:
             # A card captured at checkout was paid before these parts existed: record
             # the order's payments in their books now (idempotent, failures logged).
-            from plugins.payments.ledger import sync_order_ledger_safely
-
-            sync_order_ledger_safely(order)
+            ports.orders().sync_payments(order)
         routing.status = OrderRouting.Status.ROUTED
         routing.routed_at = timezone.now()
         routing.save(update_fields=["status", "routed_at", "needs_attention", "attention_reason"])
@@ -175,35 +148,33 @@ def enqueue_notifications(ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-def _line_producers(lines) -> dict[int, int | None]:
-    """order line pk → producer pk: the warehouse Saleor allocated it from, else the
+def _line_producers(lines: list[ports.RoutedLine]) -> dict[int, int | None]:
+    """order line pk → producer pk: the warehouse the shop allocated it from, else the
     product's producer (variants that do not track inventory)."""
-    warehouse_ids = {a.stock.warehouse_id for line in lines for a in line.allocations.all()}
+    warehouse_ids = {w for line in lines for w in line.warehouse_ids}
     producer_of_warehouse = dict(
         Producer.objects.filter(warehouse_id__in=warehouse_ids).values_list("warehouse_id", "pk")
     )
+    producer_of_product = dict(
+        OcopProduct.objects.filter(
+            product_id__in={line.product_id for line in lines if line.product_id}
+        ).values_list("product_id", "producer_id")
+    )
     result = {}
     for line in lines:
-        producers = {
-            producer_of_warehouse.get(a.stock.warehouse_id) for a in line.allocations.all()
-        }
+        producers = {producer_of_warehouse.get(w) for w in line.warehouse_ids}
         producers.discard(None)
         if len(producers) == 1:
             result[line.pk] = producers.pop()
-            continue
-        ocop = getattr(getattr(line.variant, "product", None), "ocop", None)
-        result[line.pk] = ocop.producer_id if ocop is not None else None
+        else:
+            result[line.pk] = producer_of_product.get(line.product_id)
     return result
 
 
 def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResult) -> None:
-    lines = list(
-        order.lines.select_related("variant__product__ocop")
-        .prefetch_related("allocations__stock")
-        .order_by("pk")
-    )
+    lines = ports.orders().routed_lines(order)
     producer_of_line = _line_producers(lines)
-    by_producer: dict[int, list] = defaultdict(list)
+    by_producer: dict[int, list[ports.RoutedLine]] = defaultdict(list)
     for line in lines:
         producer_id = producer_of_line[line.pk]
         if producer_id is None:
@@ -222,7 +193,7 @@ def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResu
 
     producer_ids = sorted(by_producer)
     subtotals = [
-        sum((whole(line.unit_price_gross_amount) * line.quantity for line in by_producer[p]), 0)
+        sum((whole(line.unit_price) * line.quantity for line in by_producer[p]), 0)
         for p in producer_ids
     ]
     shipping = split_by_weight(whole(order.shipping_price_gross_amount or 0), subtotals)
@@ -238,7 +209,7 @@ def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResu
                 subtotal_amount=subtotal,
                 shipping_amount=shipping_share,
                 customer_name=name[:512],
-                customer_email=order.get_customer_email() or "",
+                customer_email=ports.orders().customer_email(order),
                 customer_phone=phone[:32],
                 created_at=now,
                 updated_at=now,
@@ -252,12 +223,12 @@ def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResu
         [
             CooperativeOrderLine(
                 cooperative_order=cooperative_order,
-                order_line=line,
+                order_line_id=line.pk,
                 product_name=line.product_name,
-                sku=line.product_sku,
+                sku=line.sku,
                 quantity=line.quantity,
-                unit_price_amount=whole(line.unit_price_gross_amount),
-                total_amount=whole(line.unit_price_gross_amount) * line.quantity,
+                unit_price_amount=whole(line.unit_price),
+                total_amount=whole(line.unit_price) * line.quantity,
             )
             for cooperative_order in cooperative_orders
             for line in by_producer[cooperative_order.producer_id]

@@ -9,7 +9,7 @@ entry paid once). So at any time:
 
 Commission rate: the cooperative's own rate when set, else the OCOP plugin's
 ``commission_rate_percent``; the rate used is stored on each entry. Rounding is in
-``marketplace.money``; refund commission is computed on the cumulative refunded amount
+``common.money``; refund commission is computed on the cumulative refunded amount
 (commission(refunded so far) − commission(refunded before)), so refunding an order in
 parts gives back exactly the commission charged on it.
 
@@ -50,6 +50,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 
+from common.money import commission, split_by_weight, whole
+from marketplace import ports
 from marketplace.models import (
     CooperativeOrder,
     CooperativeSettings,
@@ -58,7 +60,6 @@ from marketplace.models import (
     PaymentRecord,
     Producer,
 )
-from marketplace.money import commission, split_by_weight, whole
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +80,7 @@ def commission_rate(producer: Producer) -> Decimal:
     )
     if own is not None:
         return Decimal(own)
-    from plugins.ocop.plugin import marketplace_settings
-
-    return marketplace_settings().commission_rate_percent
+    return ports.settings().marketplace_settings().commission_rate_percent
 
 
 def acting_user(user):
@@ -260,7 +259,7 @@ def record_reversal(cooperative_order: CooperativeOrder, *, reason: str, user=No
 @dataclass(frozen=True)
 class PaymentEvent:
     """A capture, refund or void as the payment system reports it (Saleor's adapter,
-    ``plugins.payments.ledger``, builds these from Saleor's payment transactions)."""
+    ``saleor_adapter.payments.ledger``, builds these from Saleor's payment transactions)."""
 
     key: str  # unique per event, e.g. "saleor-transaction:42"
     kind: str  # PaymentRecord.Kind

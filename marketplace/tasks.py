@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from marketplace import notifications, routing
+from marketplace import notifications, ports, routing
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +51,7 @@ def route_pending_orders(older_than_seconds: int = 120) -> int:
     for delivery_id in stale:
         deliver_notification.delay(delivery_id)
     # Payments a failed or missing hook left out of the cooperatives' books.
-    from plugins.payments.ledger import sync_unrecorded_payments
-
-    sync_unrecorded_payments()
+    ports.orders().sync_unrecorded_payments()
     if order_ids:
         logger.warning("Routing %d orders whose routing task was lost", len(order_ids))
     return len(order_ids)

@@ -9,10 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalog_sync.text import fold
-from catalog_sync.validation import parse_price
+from common.money import parse_vnd
+from common.text import fold
+from marketplace import ports
 from payments_vn.tables import read_table
-from plugins.payments import saleor_payments
 
 COLUMNS = {
     "order_number": ("ma don hang", "ma don", "so don hang", "order number", "order"),
@@ -32,27 +32,27 @@ class ReconciliationReport:
 def reconcile_cod_file(path: str | Path) -> ReconciliationReport:
     report = ReconciliationReport()
     for number, row in read_table(path, COLUMNS, "tệp đối soát COD", "COD reconciliation file"):
-        order = saleor_payments.order_by_number(row.get("order_number", ""))
+        order = ports.payments().order_by_number(row.get("order_number", ""))
         status = fold(row.get("status", ""))
         if order is None:
             report.problems.append((number, "unknown order / không tìm thấy đơn"))
             continue
         try:
             if status in DELIVERED:
-                collected = parse_price(row.get("collected", ""))
-                due = saleor_payments.cod_amount_due(order)
+                collected = parse_vnd(row.get("collected", ""))
+                due = ports.payments().cod_amount_due(order)
                 if collected != due:
                     report.problems.append(
                         (number, f"collected {collected} ≠ due {due} / số tiền thu hộ lệch")
                     )
                     continue
-                saleor_payments.collect_cash_on_delivery(order)
+                ports.payments().collect_cash_on_delivery(order)
                 report.outcomes["collected"] += 1
             elif status in RETURNED:
-                saleor_payments.refuse_delivery(order)
+                ports.payments().refuse_delivery(order)
                 report.outcomes["returned"] += 1
             else:
                 report.problems.append((number, f"unknown status {row.get('status')!r}"))
-        except saleor_payments.NothingToSettle:
+        except ports.payments().NothingToSettle:
             report.outcomes["already settled"] += 1
     return report

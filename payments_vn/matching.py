@@ -15,9 +15,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from marketplace import ports
 from payments_vn.models import BankTransaction
-from plugins.payments import saleor_payments
-from plugins.payments.vietqr import REFERENCE_PATTERN
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def find_reference(description: str) -> str:
     """The order reference in a transfer message; banks may add spaces, dashes or
     lower-case it, or put their own words around it."""
     compact = re.sub(r"[^0-9A-Za-z]", "", description).upper()
-    match = REFERENCE_PATTERN.search(compact)
+    match = ports.payments().REFERENCE_PATTERN.search(compact)
     return match.group(0) if match else ""
 
 
@@ -51,7 +50,7 @@ def record_bank_credit(credit: BankCredit, source: str) -> tuple[BankTransaction
     reference = find_reference(credit.description)
     try:
         with transaction.atomic():
-            payment = saleor_payments.lock_transfer_payment(reference) if reference else None
+            payment = ports.payments().lock_transfer_payment(reference) if reference else None
             outcome = _outcome(payment, credit.amount)
             row = BankTransaction.objects.create(
                 bank_transaction_id=credit.bank_transaction_id,
@@ -65,7 +64,7 @@ def record_bank_credit(credit: BankCredit, source: str) -> tuple[BankTransaction
                 needs_review=outcome != Outcome.MATCHED,
             )
             if outcome == Outcome.MATCHED:
-                saleor_payments.capture_transfer(payment, credit.amount)
+                ports.payments().capture_transfer(payment, credit.amount)
     except IntegrityError:
         # The same credit arrived twice at once (statement and notification): one wins.
         return BankTransaction.objects.get(bank_transaction_id=credit.bank_transaction_id), False
@@ -83,7 +82,7 @@ def record_bank_credit(credit: BankCredit, source: str) -> tuple[BankTransaction
 def _outcome(payment, amount: Decimal) -> str:
     if payment is None:
         return Outcome.UNKNOWN
-    due = saleor_payments.amount_due(payment)
+    due = ports.payments().amount_due(payment)
     if due <= 0:
         return Outcome.ALREADY_PAID
     if amount < due:

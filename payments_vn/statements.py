@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from catalog_sync.validation import parse_date, parse_price
+from common.dates import parse_date
+from common.money import parse_vnd
 from payments_vn.matching import BankCredit
 from payments_vn.tables import read_table
 
@@ -37,7 +38,7 @@ def read_statement(path: str | Path) -> tuple[list[BankCredit], list[int]]:
     """Credits in a statement, and the row numbers that are not credits (or unreadable)."""
     credits, skipped = [], []
     for number, row in read_table(path, COLUMNS, "sao kê", "statement"):
-        amount = parse_price(row.get("amount", ""))
+        amount = parse_vnd(row.get("amount", ""))
         booked_at = _booked_at(row.get("booked_at", ""))
         if not row.get("bank_transaction_id") or not amount or booked_at is None:
             skipped.append(number)

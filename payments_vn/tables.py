@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from catalog_sync.text import compact_key
+from common.text import compact_key
 
 
 class TableError(ValueError):

@@ -18,7 +18,13 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
 
 from tests.database import drop_worker_database, setup_worker_database
 
-pytest_plugins = ["tests.saleor_fixtures.catalog", "tests.saleor_fixtures.api"]
+# Fixtures shared across folders (one definition each; a folder's conftest may
+# override one locally).
+pytest_plugins = [
+    "tests.saleor_fixtures.catalog",
+    "tests.saleor_fixtures.api",
+    "tests.routing.marketplace",
+]
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +66,7 @@ def run_on_commit():
 @pytest.fixture
 def celery_runs_tasks_inline():
     """Run .delay() in the test process: the tests check the task's effect, not the broker."""
-    from storefront_config.celery import app as celery_app
+    from config.celery import app as celery_app
 
     previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     # A failing task fails the test, on every machine (with or without a broker).
@@ -75,8 +81,8 @@ def vietqr_account(db):
     VietinBank (BIN 970415)."""
     from saleor.plugins.models import PluginConfiguration
 
-    from plugins.payments.vietqr import GATEWAY_ID
-    from storefront_config.demo import SAMPLE_BANK_ACCOUNT
+    from devtools.demo import SAMPLE_BANK_ACCOUNT
+    from saleor_adapter.payments.vietqr import GATEWAY_ID
 
     PluginConfiguration.objects.create(
         identifier=GATEWAY_ID, active=True, configuration=SAMPLE_BANK_ACCOUNT

@@ -2,7 +2,7 @@
 
 from django import template
 
-from marketplace.money import format_vnd
+from common.money import format_vnd
 
 register = template.Library()
 

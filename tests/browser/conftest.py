@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storefront_config import services
+from devtools import services
 from tests.browser.stripe_stub import StripeStub
 from tests.catalog_import.registry import write_registry
 from tests.database import drop_scratch_database, scratch_database_url

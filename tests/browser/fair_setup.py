@@ -12,7 +12,7 @@ import datetime
 import os
 import sys
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 STAFF_EMAIL = "hoi.cho@thainguyen.test"
 STAFF_PASSWORD = "mat-khau-tinh-1"

@@ -1,6 +1,6 @@
 """A live shop for browser tests: import a registry into DATABASE_URL, add a shipping
 method, set the site's domain, then serve exactly as ``make demo`` does
-(``storefront_config.demo.serve``).
+(``devtools.demo.serve``).
 
     DATABASE_URL=... python -m tests.browser.live_shop REGISTRY.csv PORT
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def main(registry: str, port: int) -> None:
@@ -20,7 +20,7 @@ def main(registry: str, port: int) -> None:
     from django.utils import timezone
 
     from catalog_sync.importer import import_registry
-    from storefront_config.demo import configure_site, serve
+    from devtools.demo import configure_site, serve
 
     report = import_registry(registry, as_of=timezone.localdate())
     if report.rejections:
@@ -40,8 +40,8 @@ def configure_payments() -> None:
     forks its workers from this process, so they inherit ``stripe.api_base``."""
     from saleor.plugins.models import PluginConfiguration
 
-    from plugins.payments.vietqr import GATEWAY_ID as VIETQR
-    from storefront_config.demo import SAMPLE_BANK_ACCOUNT
+    from devtools.demo import SAMPLE_BANK_ACCOUNT
+    from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
 
     PluginConfiguration.objects.update_or_create(
         identifier=VIETQR, defaults={"active": True, "configuration": SAMPLE_BANK_ACCOUNT}

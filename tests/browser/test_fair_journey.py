@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from storefront_config import services
+from devtools import services
 from tests.browser.conftest import LIVE_DATABASES
 from tests.browser.fair_setup import STAFF_EMAIL, STAFF_PASSWORD
 from tests.fairs.decoding import page_codes, pdf

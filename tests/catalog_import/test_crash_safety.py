@@ -11,7 +11,7 @@ import time
 import pytest
 
 from catalog_sync.synthetic import write_synthetic_registry
-from storefront_config import services
+from devtools import services
 from tests.database import drop_scratch_database, run_sql, scratch_database_url
 
 AS_OF = datetime.date(2026, 11, 23)

@@ -1,6 +1,6 @@
 import pytest
 
-from catalog_sync.groups import GROUPS, PRODUCT_SETS, resolve_product_group
+from common.groups import GROUPS, PRODUCT_SETS, resolve_product_group
 
 
 def test_there_are_six_groups_and_26_sets_numbered_1_to_26():

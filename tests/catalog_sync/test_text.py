@@ -1,6 +1,6 @@
 import unicodedata
 
-from catalog_sync.text import fold, normalize_multiline, normalize_text
+from common.text import fold, normalize_multiline, normalize_text
 
 
 def test_normalize_text_none_is_empty():

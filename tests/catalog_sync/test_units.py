@@ -1,6 +1,6 @@
 import pytest
 
-from catalog_sync.units import Origin, OriginError, resolve_origin
+from common.units import Origin, OriginError, resolve_origin
 
 CON_MINH = {
     "province_code": "19",

@@ -1,5 +1,5 @@
 """Saleor's e-mails as the buyer (or staff) receives them: rendered from our templates
-(storefront_config/templates/templated_email/) by Saleor's own tasks, caught in
+(storefront/templates/templated_email/) by Saleor's own tasks, caught in
 pytest-django's ``mailoutbox``."""
 
 from __future__ import annotations

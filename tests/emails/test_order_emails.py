@@ -22,13 +22,13 @@ from saleor.order.emails import (
 from saleor.order.models import Order
 
 from payments_vn.matching import BankCredit, record_bank_credit
-from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.saleor_payments import (
+from saleor_adapter.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.saleor_payments import (
     collect_cash_on_delivery,
     transfer_instructions,
     transfer_reference,
 )
-from plugins.payments.vietqr import GATEWAY_ID as VIETQR
+from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
 from tests.emails.conftest import BUYER, SHOP, assert_complete, html_of
 from tests.fairs.decoding import decode_png
 from tests.saleor_fixtures.api import grant

@@ -10,9 +10,9 @@ import saleor
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 
-from plugins.payments import cod, vietqr
-from storefront_config.services import default_from_email
-from storefront_config.templatetags import email_format
+from devtools.services import default_from_email
+from saleor_adapter.payments import cod, vietqr
+from saleor_adapter.templatetags import email_format
 
 SALEOR = Path(saleor.__file__).parent
 TEMPLATES = {

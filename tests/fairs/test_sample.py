@@ -1,8 +1,8 @@
 """`make demo`'s sample fairs: in the province with the most products, labelled as
 sample, run by a provincial account, and created once however often the demo runs."""
 
+from devtools.fair_sample import load_sample_fairs
 from fairs.models import Booth, Fair, FairProduct, ProvinceStaff
-from fairs.sample import load_sample_fairs
 from tests.fairs.conftest import THAI_NGUYEN, client_of
 
 

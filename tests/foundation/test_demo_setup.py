@@ -4,8 +4,8 @@ shopper is offered."""
 from saleor.plugins.manager import get_plugins_manager
 from saleor.plugins.models import PluginConfiguration
 
-from plugins.payments.vietqr import GATEWAY_ID as VIETQR
-from storefront_config import demo
+from devtools import demo
+from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
 
 
 def offered() -> list[str]:
@@ -56,7 +56,7 @@ def test_after_migrating_the_process_reads_todays_site_settings(db, request):
     from django.db.migrations.loader import MigrationLoader
     from saleor.site.models import SiteSettings
 
-    from plugins.migrations_runner import migrate
+    from saleor_adapter.migrations_runner import migrate
 
     # Given what a Saleor data migration does while `make demo` migrates: it asks the
     # historical Site model for the current site, and Saleor's process-wide site cache

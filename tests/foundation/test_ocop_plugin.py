@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from saleor.plugins.manager import get_plugins_manager
 
-from plugins.ocop.plugin import PLUGIN_ID, OCOPPlugin, marketplace_settings
+from saleor_adapter.ocop.plugin import PLUGIN_ID, OCOPPlugin, marketplace_settings
 from tests.saleor_fixtures.api import grant
 
 PLUGINS_QUERY = """
@@ -30,7 +30,7 @@ def test_ocop_plugin_is_registered_and_active_by_default(db):
     plugin = get_plugins_manager().get_plugin(PLUGIN_ID)
 
     # Then ours is among them, active, with the legal defaults
-    assert "plugins.ocop.plugin.OCOPPlugin" in settings.PLUGINS
+    assert "saleor_adapter.ocop.plugin.OCOPPlugin" in settings.PLUGINS
     assert isinstance(plugin, OCOPPlugin)
     assert plugin.active is True
     assert plugin.settings.certificate_validity_months == 36

@@ -10,7 +10,7 @@ import urllib.request
 import psutil
 import pytest
 
-from storefront_config import services
+from devtools import services
 
 
 def test_database_url_from_the_environment_wins(monkeypatch):
@@ -69,7 +69,7 @@ def test_demo_serves_the_shop_on_an_embedded_postgresql_when_no_server_runs(tmp_
 
     # When `make demo`'s entry point runs
     demo = subprocess.Popen(
-        [sys.executable, "-m", "storefront_config.demo", "--port", str(port)],
+        [sys.executable, "-m", "devtools.demo", "--port", str(port)],
         cwd=services.REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,

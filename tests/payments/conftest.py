@@ -1,7 +1,7 @@
 import pytest
 from saleor.plugins.models import PluginConfiguration
 
-from plugins.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.cod import GATEWAY_ID as COD
 
 
 @pytest.fixture

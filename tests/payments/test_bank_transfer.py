@@ -12,9 +12,9 @@ from payments_vn.matching import BankCredit, record_bank_credit
 from payments_vn.models import BankTransaction
 from payments_vn.vietqr import has_valid_crc, parse_tlv
 from payments_vn.views import signature
-from plugins.payments.saleor_payments import transfer_instructions, transfer_reference
-from plugins.payments.vietqr import GATEWAY_ID as VIETQR
-from plugins.payments.vietqr import REFERENCE_PATTERN
+from saleor_adapter.payments.saleor_payments import transfer_instructions, transfer_reference
+from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
+from saleor_adapter.payments.vietqr import REFERENCE_PATTERN
 from tests.saleor_fixtures.checkout import buy
 
 SECRET = "bi-mat-cua-ngan-hang"

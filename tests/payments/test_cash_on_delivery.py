@@ -6,8 +6,8 @@ from saleor.order.models import Order
 from saleor.payment import ChargeStatus
 from saleor.warehouse.models import Allocation
 
-from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.saleor_payments import (
+from saleor_adapter.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.saleor_payments import (
     NothingToSettle,
     collect_cash_on_delivery,
     refuse_delivery,

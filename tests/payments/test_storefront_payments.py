@@ -16,10 +16,10 @@ from saleor.plugins.models import PluginConfiguration
 
 from payments_vn.vietqr import has_valid_crc, parse_tlv
 from payments_vn.views import signature
-from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.saleor_payments import transfer_instructions, transfer_reference
-from plugins.payments.vietqr import GATEWAY_ID as VIETQR
-from plugins.payments.vietqr import REFERENCE_PATTERN
+from saleor_adapter.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.saleor_payments import transfer_instructions, transfer_reference
+from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
+from saleor_adapter.payments.vietqr import REFERENCE_PATTERN
 from tests.payments.test_stripe_vnd import RecordedStripe
 from tests.storefront.catalogue import import_catalogue
 from tests.storefront.shopping import ADDRESS, add_to_cart

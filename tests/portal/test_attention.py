@@ -7,19 +7,19 @@ from saleor.order.models import OrderEvent
 
 from marketplace import lifecycle
 from marketplace.models import OrderRouting
-from tests.portal.test_portal import client_for, orders  # noqa: F401  (fixture)
+from tests.routing.marketplace import client_for
 from tests.saleor_fixtures.api import ApiClient
 
 
 @pytest.fixture
-def rejected(orders, tan_cuong_staff):  # noqa: F811
+def rejected(orders, tan_cuong_staff):
     """Tân Cương rejected its part of the first order."""
     part = orders["tan_cuong"][0]
     lifecycle.reject(tan_cuong_staff, part.pk, "Hết chè búp vụ này")
     return part
 
 
-def test_staff_find_flagged_orders_and_resolve_them(rejected, orders, platform_staff):  # noqa: F811
+def test_staff_find_flagged_orders_and_resolve_them(rejected, orders, platform_staff):
     staff = client_for(platform_staff)
 
     # Given a rejected part, when staff ask for the orders that need them
@@ -67,7 +67,7 @@ def test_resolving_needs_a_note(rejected, platform_staff):
     assert OrderRouting.objects.get(order_id=rejected.order_id).needs_attention
 
 
-def test_cooperatives_neither_see_nor_clear_the_flag(rejected, orders, tai_hoan_staff):  # noqa: F811
+def test_cooperatives_neither_see_nor_clear_the_flag(rejected, orders, tai_hoan_staff):
     cooperative = client_for(tai_hoan_staff)
     own_part = orders["tai_hoan"][0]  # same order, Tài Hoan's part
 
@@ -94,7 +94,7 @@ mutation Resolve($id: ID!, $note: String!) {
 ATTENTION = "query One($id: ID!) { cooperativeOrder(id: $id) { number attentionReason } }"
 
 
-def test_the_same_queue_over_graphql(rejected, orders, platform_staff, tai_hoan_staff):  # noqa: F811
+def test_the_same_queue_over_graphql(rejected, orders, platform_staff, tai_hoan_staff):
     own_part = orders["tai_hoan"][0]
     part_id = graphene.Node.to_global_id("CooperativeOrder", own_part.pk)
     staff, cooperative = ApiClient(user=platform_staff), ApiClient(user=tai_hoan_staff)

@@ -21,7 +21,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront_config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 def setup():

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from saleor.account.models import Address, User
 from saleor.checkout.models import Checkout
 from saleor.checkout.utils import add_variant_to_checkout, create_order, prepare_order_data
@@ -18,7 +19,13 @@ from saleor.product.models import ProductVariant
 from saleor.shipping.models import ShippingMethod
 
 from catalog_sync.importer import import_registry
-from marketplace.models import CooperativeMembership, CooperativeSettings, Producer
+from marketplace.models import (
+    CooperativeMembership,
+    CooperativeOrder,
+    CooperativeSettings,
+    Producer,
+)
+from marketplace.routing import route_order
 from tests.catalog_import.registry import MIEN_DONG, TRA_TAN_CUONG, write_registry
 from tests.saleor_fixtures.api import grant
 
@@ -168,3 +175,32 @@ def cooperative_settings(catalog):
             bank_account_holder="HTX CHE TAN CUONG",
         ),
     }
+
+
+@pytest.fixture
+def orders(catalog, order_of):
+    """Two customers' orders, each with a Tài Hoan part and a Tân Cương part. The second
+    customer's name would be a formula in a spreadsheet."""
+    placed = [
+        order_of((catalog.mien_dong, 2), (catalog.tra, 1)),
+        order_of(
+            (catalog.mien_dong, 1), (catalog.tra, 2), email="hoa@example.vn",
+            address={"first_name": '=HYPERLINK("http://x.test")', "last_name": ""},
+        ),
+    ]  # fmt: skip
+    for order in placed:
+        route_order(order.pk)
+    parts = {
+        (co.order_id, co.producer_id): co
+        for co in CooperativeOrder.objects.filter(order__in=placed)
+    }
+    return {
+        "tai_hoan": [parts[(o.pk, catalog.tai_hoan.pk)] for o in placed],
+        "tan_cuong": [parts[(o.pk, catalog.tan_cuong.pk)] for o in placed],
+    }
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

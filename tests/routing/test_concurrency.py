@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storefront_config import services
+from devtools import services
 from tests.database import drop_scratch_database, run_sql, scratch_database_url
 
 

@@ -17,7 +17,7 @@ from marketplace.models import (
 )
 from marketplace.routing import route_order
 from marketplace.tasks import route_order_task
-from plugins.ocop.plugin import PLUGIN_ID
+from saleor_adapter.ocop.plugin import PLUGIN_ID
 
 
 def parts(order):

@@ -11,13 +11,13 @@ from saleor.payment import gateway
 from saleor.payment.utils import create_payment
 from saleor.plugins.models import PluginConfiguration
 
+from common.money import commission, split_by_weight
 from marketplace import lifecycle, payouts, settlement
 from marketplace.models import CooperativeOrder, LedgerEntry, PayoutBatch
-from marketplace.money import commission, split_by_weight
 from marketplace.routing import route_order
-from plugins.ocop.plugin import PLUGIN_ID
-from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.saleor_payments import collect_cash_on_delivery
+from saleor_adapter.ocop.plugin import PLUGIN_ID
+from saleor_adapter.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.saleor_payments import collect_cash_on_delivery
 
 
 def cash_collected(order) -> None:

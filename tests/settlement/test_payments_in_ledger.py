@@ -26,9 +26,9 @@ from marketplace import lifecycle, settlement
 from marketplace.models import CooperativeOrder, EscrowEntry, LedgerEntry, PaymentRecord
 from marketplace.routing import route_order
 from marketplace.tasks import route_pending_orders
-from plugins.payments import ledger
-from plugins.payments.cod import GATEWAY_ID as COD
-from plugins.payments.saleor_payments import (
+from saleor_adapter.payments import ledger
+from saleor_adapter.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.saleor_payments import (
     collect_cash_on_delivery,
     refund_cooperative_order,
     refuse_delivery,

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from saleor.product.models import Product
 
-from storefront_config.models import StorefrontConfiguration
-from storefront_config.templatetags.storefront import format_vnd
+from common.money import format_vnd
+from storefront.models import StorefrontConfiguration
 from tests.storefront.catalogue import import_catalogue, many_rows
 
 NBSP = "\xa0"

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from saleor.product.models import Product
 
-from storefront_config.search import (
+from storefront.search import (
     MAX_QUERY_LENGTH,
     PostgresProductSearch,
     SearchFacets,
@@ -109,12 +109,12 @@ def test_a_ten_thousand_character_query_is_cut_and_costs_one_query(catalogue):
 
 
 def test_the_engine_is_chosen_by_a_setting(settings):
-    settings.STOREFRONT_SEARCH_ENGINE = "storefront_config.search.PostgresProductSearch"
+    settings.STOREFRONT_SEARCH_ENGINE = "storefront.search.PostgresProductSearch"
     assert isinstance(get_search_engine(), PostgresProductSearch)
 
 
 def test_the_folding_function_matches_the_python_one(db):
-    from catalog_sync.text import fold
+    from common.text import fold
 
     text = "Đặc sản Miến dong Trà hoa vàng ĐẮK LẮK Ưng Ý Ỷ Thủy"
     with connection.cursor() as cursor:

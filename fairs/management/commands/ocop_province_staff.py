@@ -7,11 +7,11 @@ manage.py ocop_province_staff list
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from saleor.account.models import User
 
+from common.units import province_name
 from fairs.models import ProvinceStaff
-from storefront_config.pages import province_name
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         code = province.strip().zfill(2)
         if not province_name(code):
             raise CommandError(f"Không có tỉnh mã {province} / No province with code {province}.")
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"Không có tài khoản {email} / No account {email}.")
         if action == "grant":

@@ -1,0 +1,87 @@
+"""The back office's own request handling. Saleor's settings run no session, auth or CSRF
+middleware (its API uses JWT); the portal applies them to its views only, so the
+GraphQL API is unchanged. Every error is a Vietnamese page with the right status."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.csrf import csrf_protect
+
+from marketplace import access
+
+with_session = decorator_from_middleware(SessionMiddleware)
+with_user = decorator_from_middleware(AuthenticationMiddleware)
+
+
+class BadRequest(Exception):
+    """Malformed input: answered with 400."""
+
+
+def web(view):
+    """Session + user + CSRF for a portal view (outermost first)."""
+    return with_session(with_user(csrf_protect(view)))
+
+
+ERROR_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy trang",
+}
+
+
+def error_page(request, status: int, message: str = "") -> TemplateResponse:
+    response = TemplateResponse(
+        request,
+        "portal/error.html",
+        {"status": status, "title": ERROR_TITLES[status], "message": message, "user": None},
+        status=status,
+    )
+    return response
+
+
+def signed_in_area(*, may_enter, refusal: str, error_page=error_page):
+    """A decorator for the pages of a staff area (the cooperative portal, the provinces'
+    fair pages, the shop settings): anonymous users go to the one back-office sign-in
+    (``backoffice.signin``); signed-in users for
+    whom ``may_enter(user)`` is false get 403 with ``refusal``; bad input 400; anything
+    they cannot see 404. Answers are never cached by the browser or a proxy."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not access.is_authenticated(user):
+                return redirect_to_login(request.get_full_path(), reverse("backoffice-login"))
+            if not may_enter(user):
+                return error_page(request, 403, refusal)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404 as error:
+                return error_page(request, 404, str(error) if error.args else "")
+            except PermissionDenied as error:
+                return error_page(request, 403, str(error) if error.args else "")
+            except BadRequest as error:
+                return error_page(request, 400, str(error))
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-store"
+            return response
+
+        return web(wrapped)
+
+    return decorator
+
+
+portal_view = signed_in_area(
+    may_enter=access.is_portal_user,
+    refusal="Tài khoản của bạn không thuộc hợp tác xã nào.",
+)
+"""A page for cooperative staff (or platform staff)."""

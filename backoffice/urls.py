@@ -1,0 +1,19 @@
+from django.urls import path
+
+from backoffice import signin, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", signin.old_login, name="login"),
+    path("don-hang/", views.order_list, name="order_list"),
+    path("don-hang/xuat-csv/", views.order_export, name="order_export"),
+    path("don-hang/<int:pk>/", views.order_detail, name="order_detail"),
+    path("don-hang/<int:pk>/phieu-dong-goi.pdf", views.packing_slip, name="packing_slip"),
+    path("don-hang/<int:pk>/<slug:action>/", views.order_action, name="order_action"),
+    path("san-pham/", views.listing_list, name="listing_list"),
+    path("san-pham/<int:pk>/", views.listing_update, name="listing_update"),
+    path("doi-soat/", views.statement, name="statement"),
+    path("doi-soat/xuat-csv/", views.statement_export, name="statement_export"),
+]

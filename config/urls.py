@@ -1,0 +1,55 @@
+"""URLs of the shop: Saleor's API and feeds, then our own pages.
+
+Saleor's own ``saleor.urls`` ends, in DEBUG, with a catch-all home view whose
+template is not shipped in the wheel; we route Saleor's views one by one instead,
+so an unknown URL is a 404, not a 500.
+"""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from backoffice import shop_settings, signin
+from payments_vn.views import bank_notification
+from saleor_adapter.saleor_urls import saleor_urlpatterns
+from storefront import cart, pages, payments, views
+
+urlpatterns = [
+    *saleor_urlpatterns,
+    path("", views.home, name="home"),
+    path("healthz/", views.health, name="health"),
+    path("payments/vietqr/notify/", bank_notification, name="vietqr-bank-notification"),
+    path("htx/", include("backoffice.urls")),
+    # Province trade fairs: short links /f/…, staff pages /tinh/hoi-cho/….
+    path("", include("config.fair_urls")),
+    path("badges/<str:style>/ocop-<int:stars>-sao.svg", views.badge, name="ocop-badge"),
+    # Storefront pages (Vietnamese URLs; English is a language switch, not other URLs).
+    path("san-pham/", pages.product_list, name="storefront-products"),
+    path("san-pham/<slug:slug>/", pages.product_detail, name="storefront-product"),
+    path("tim-kiem/", pages.product_list, name="storefront-search"),
+    path("ngon-ngu/<str:code>/", pages.set_language, name="storefront-language"),
+    path("gio-hang/", cart.cart_view, name="storefront-cart"),
+    path("gio-hang/them/", cart.cart_add, name="storefront-cart-add"),
+    path("gio-hang/cap-nhat/", cart.cart_update, name="storefront-cart-update"),
+    path("thanh-toan/", cart.checkout_address, name="storefront-checkout"),
+    path("thanh-toan/giao-hang/", cart.checkout_delivery, name="storefront-checkout-delivery"),
+    path("don-hang/<uuid:token>/", cart.order_confirmation, name="storefront-order"),
+    path(
+        "don-hang/<uuid:token>/vietqr.<str:kind>",
+        payments.vietqr_image,
+        name="storefront-order-vietqr",
+    ),
+    # The back office: one sign-in for every staff area (backoffice.signin).
+    path("dang-nhap/", signin.login, name="backoffice-login"),
+    path("dang-xuat/", signin.logout, name="backoffice-logout"),
+    path("quan-tri/", signin.areas, name="backoffice-areas"),
+    path("cau-hinh-cua-hang/", shop_settings.configuration, name="storefront-configuration"),
+    # Login pages of the areas before they shared one (bookmarks, printed guides).
+    path("cau-hinh-cua-hang/dang-nhap/", signin.old_login, name="storefront-staff-login"),
+]
+
+handler404 = "storefront.pages.page_not_found"
+handler500 = "storefront.pages.server_error"
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

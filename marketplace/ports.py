@@ -1,0 +1,205 @@
+"""What the OCOP domain asks of the shop platform it runs on (Saleor 2.10 today).
+
+The domain packages (``marketplace``, ``catalog_sync``, ``fairs``, ``payments_vn``) never
+import Saleor, nor the adapter: they call the ports below. The adapter
+(``saleor_adapter``) registers one implementation of each in its ``AppConfig.ready()``;
+a port to Saleor 3 (channels, ``order_confirmed``, per-channel settings) writes new
+implementations there and changes nothing here. import-linter checks both rules in
+``make test`` (``.importlinter``).
+
+Platform objects (an order, an order line, a product) pass through the domain as
+opaque handles: the domain reads only the attributes named in these docstrings
+(``pk``, ``currency``, an order line's ``quantity`` …) and hands them back to a port.
+
+A port that is asked for before the adapter registered it raises ``PortMissing`` with
+the name of the port: one clear error, never an ``AttributeError`` on ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from marketplace.configuration import MarketplaceSettings
+
+
+class PortMissing(RuntimeError):
+    """A domain function needs a port that no adapter registered."""
+
+
+class OutOfStock(Exception):
+    """The platform refused to take stock that is not there (``product_name`` says which)."""
+
+    def __init__(self, product_name: str = ""):
+        super().__init__(product_name)
+        self.product_name = product_name
+
+
+@dataclass(frozen=True)
+class RoutedLine:
+    """An order line as routing sees it: who holds its stock, and what it costs."""
+
+    line: Any  # the platform's order line (handed back to OrdersPort)
+    pk: int
+    quantity: int
+    product_name: str
+    sku: str
+    unit_price: Decimal
+    warehouse_ids: frozenset[int]
+    product_id: int | None
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    quantity: int
+    allocated: int
+
+
+class SettingsPort(Protocol):
+    def marketplace_settings(self) -> MarketplaceSettings:
+        """The operator's settings, parsed by ``marketplace.configuration``."""
+
+
+class OrdersPort(Protocol):
+    def get(self, order_id: int, *, lock: bool = False) -> Any | None:
+        """The order (``pk``, ``currency``, ``shipping_address``, ``billing_address``,
+        ``shipping_price_gross_amount``, ``total_gross_amount``, ``status``), or None."""
+
+    def exists(self, order_id: int) -> bool: ...
+
+    def statuses(self) -> OrderStatuses: ...
+
+    def is_routable(self, order: Any) -> bool:
+        """False for drafts and cancelled orders: they get no cooperative orders."""
+
+    def customer_email(self, order: Any) -> str: ...
+
+    def routed_lines(self, order: Any) -> list[RoutedLine]:
+        """The order's lines with the warehouses their stock was allocated from."""
+
+    def assert_not_oversold(self, order: Any) -> None:
+        """Inside the order's creation: raise the platform's stock error if any stock of
+        the order is now allocated beyond what is on hand."""
+
+    def fulfil(self, user: Any, order: Any, warehouse_id: int, lines: Sequence[tuple[Any, int]]):
+        """Ship ``(order line, quantity)`` from ``warehouse_id``; returns the platform's
+        fulfilment. Raises ``OutOfStock`` when the warehouse lacks the goods."""
+
+    def record_shipment(self, fulfilment: Any, carrier: str, tracking_number: str) -> None: ...
+
+    def unfulfilled_quantity(self, order_line: Any) -> int: ...
+
+    def release_stock(self, order_line: Any, quantity: int) -> None:
+        """Give back ``quantity`` allocated units of ``order_line`` (all that is left when
+        less was allocated)."""
+
+    def add_note(self, order: Any, user: Any, message: str) -> None:
+        """A line on the order's history that staff see."""
+
+    def sync_payments(self, order: Any) -> None:
+        """Record the order's captures, refunds and voids in the cooperatives' books
+        (idempotent; failures are logged, not raised)."""
+
+    def sync_unrecorded_payments(self) -> int:
+        """The sweeper's catch-up of payments a failed hook left out; returns a count."""
+
+    def absolute_url(self, path: str) -> str: ...
+
+
+class CataloguePort(Protocol):
+    def stock_levels(self, product_ids: Iterable[int]) -> dict[tuple[int, int], StockLevel]:
+        """(product id, warehouse id) → on hand and allocated."""
+
+    def set_price(self, product: Any, price: Decimal) -> None: ...
+
+    def locked_stock(self, product: Any, warehouse_id: int) -> StockLevel | None:
+        """Lock the product's stock row in ``warehouse_id`` for this transaction and
+        return its level; None when the product has no stock there."""
+
+    def set_stock(self, product: Any, warehouse_id: int, quantity: int) -> None: ...
+
+    def set_published(self, product_ids: Iterable[int], published: bool) -> int:
+        """Publish or unpublish these products; returns how many changed."""
+
+    def products(self, product_ids: Iterable[int]) -> dict[int, Any]:
+        """The products by id (``name``, ``slug``, ``price_amount``, ``is_published``)."""
+
+    def sku_owners(self, skus: list[str]) -> dict[str, tuple[str, str, str]]:
+        """SKU → (producer name key, province code, product name key) of the shop's
+        product that already has it."""
+
+    def registry_writer(self, as_of, source_file: str):
+        """An object with ``reject_sku_clashes(rows)`` and ``write(groups, report)`` that
+        writes validated registry rows into the platform's catalogue (catalog_sync)."""
+
+
+@dataclass(frozen=True)
+class OrderStatuses:
+    """The platform's order status values the domain must tell apart."""
+
+    draft: str
+    cancelled: str
+
+
+class PaymentsPort(Protocol):
+    """Payments the Vietnamese methods settle (payments_vn): a bank transfer matched to
+    its order, cash collected or refused at the door."""
+
+    NothingToSettle: type[Exception]  # the order has no open payment of that kind
+    REFERENCE_PATTERN: Any  # compiled regex finding an order's reference in a bank memo
+
+    def lock_transfer_payment(self, reference: str) -> Any | None: ...
+
+    def amount_due(self, payment: Any) -> Decimal: ...
+
+    def capture_transfer(self, payment: Any, amount: Decimal) -> None: ...
+
+    def order_by_number(self, number: str) -> Any | None: ...
+
+    def cod_amount_due(self, order: Any) -> int | None: ...
+
+    def collect_cash_on_delivery(self, order: Any, user: Any = None) -> Any: ...
+
+    def refuse_delivery(self, order: Any, user: Any = None) -> Any: ...
+
+
+_registry: dict[str, object] = {}
+
+
+def register(**implementations: object) -> None:
+    """Called by the adapter's AppConfig.ready(): ``register(orders=..., catalogue=...)``."""
+    unknown = set(implementations) - set(_PORTS)
+    if unknown:
+        raise ValueError(f"Unknown ports: {sorted(unknown)}")
+    _registry.update(implementations)
+
+
+def _get(name: str):
+    try:
+        return _registry[name]
+    except KeyError:
+        raise PortMissing(
+            f"No adapter registered the {name!r} port: is saleor_adapter in INSTALLED_APPS?"
+        ) from None
+
+
+def settings() -> SettingsPort:
+    return _get("settings")
+
+
+def orders() -> OrdersPort:
+    return _get("orders")
+
+
+def catalogue() -> CataloguePort:
+    return _get("catalogue")
+
+
+def payments() -> PaymentsPort:
+    return _get("payments")
+
+
+_PORTS = {"settings", "orders", "catalogue", "payments"}

@@ -1,0 +1,59 @@
+"""The storefront's own settings, changeable without code: one row, edited by staff at
+``/cau-hinh-cua-hang/`` (see ``backoffice.shop_settings``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from common.badges import BADGE_STYLES
+
+
+class StorefrontConfiguration(models.Model):
+    """A singleton (pk 1). ``current(request)`` reads it once per request."""
+
+    SINGLETON_PK = 1
+
+    shop_name = models.CharField(max_length=120, default="Chợ OCOP Việt Nam")
+    tagline = models.CharField(
+        max_length=200,
+        blank=True,
+        default="Sản phẩm OCOP được chứng nhận 3–5 sao, từ tận nơi làm ra.",
+    )
+    # Shown first on the home page, in this order; empty means "the best 5★ products".
+    featured_products = models.ManyToManyField("product.Product", blank=True, related_name="+")
+    # Two-digit GSO codes of current provinces, in display order.
+    featured_province_codes = ArrayField(models.CharField(max_length=2), blank=True, default=list)
+    badge_style = models.CharField(
+        max_length=20, choices=[(s, s) for s in BADGE_STYLES], default=BADGE_STYLES[0]
+    )
+    default_language = models.CharField(
+        max_length=8, choices=settings.STOREFRONT_LANGUAGES, default="vi"
+    )
+    products_per_page = models.PositiveSmallIntegerField(default=24)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "storefront configuration"
+
+    def __str__(self) -> str:
+        return self.shop_name
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> StorefrontConfiguration:
+        """The row, or the defaults (unsaved) when staff never saved one."""
+        config = cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        return config if config is not None else cls(pk=cls.SINGLETON_PK)
+
+    @classmethod
+    def current(cls, request) -> StorefrontConfiguration:
+        """Once per request: a change by staff shows on the very next page view."""
+        config = getattr(request, "_storefront_configuration", None)
+        if config is None:
+            config = request._storefront_configuration = cls.load()
+        return config
