@@ -23,7 +23,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 help:
 	@echo "make demo   install, migrate, load sample data, serve the shop at http://127.0.0.1:8000"
-	@echo "make test   install, lint (ruff) and run the whole test suite on PostgreSQL"
+	@echo "make test   install, lint (ruff, import-linter) and run the whole test suite on PostgreSQL"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,7 @@ demo: $(APP_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .

@@ -23,6 +23,7 @@ from tests.database import drop_worker_database, setup_worker_database
 pytest_plugins = [
     "tests.saleor_fixtures.catalog",
     "tests.saleor_fixtures.api",
+    "tests.saleor_fixtures.stripe_api",
     "tests.routing.marketplace",
 ]
 
@@ -100,3 +101,11 @@ def pytest_terminal_summary(terminalreporter, config):
     if started:
         line += f"; whole run (install + lint + tests) {time.time() - int(started):.0f} s"
     terminalreporter.write_line(line)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests serve the shop in a subprocess: they are slow tests too, so
+    ``-m "not slow"`` gives the quick loop and ``make test`` still runs everything."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)

@@ -67,6 +67,7 @@ def two_databases(request):
         drop_scratch_database(name)
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_no_orphans_and_a_rerun_matches_a_clean_run(
     db, tmp_path, two_databases
 ):

@@ -57,6 +57,7 @@ def _shop(port: int) -> dict:
         return json.load(response)["data"]["shop"]
 
 
+@pytest.mark.slow
 def test_demo_serves_the_shop_on_an_embedded_postgresql_when_no_server_runs(tmp_path):
     # Given a machine where the project may not use any PostgreSQL server or DATABASE_URL
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

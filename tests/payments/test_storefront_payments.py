@@ -9,10 +9,8 @@ import re
 import time
 
 import pytest
-import stripe
 from django.test import Client
 from saleor.order.models import Order
-from saleor.plugins.models import PluginConfiguration
 
 from payments_vn.vietqr import has_valid_crc, parse_tlv
 from payments_vn.views import signature
@@ -20,7 +18,7 @@ from saleor_adapter.payments.cod import GATEWAY_ID as COD
 from saleor_adapter.payments.saleor_payments import transfer_instructions, transfer_reference
 from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
 from saleor_adapter.payments.vietqr import REFERENCE_PATTERN
-from tests.payments.test_stripe_vnd import RecordedStripe
+from tests.saleor_fixtures.stripe_api import stripe_keys
 from tests.storefront.catalogue import import_catalogue
 from tests.storefront.shopping import ADDRESS, add_to_cart
 from tests.storefront.shopping import page as text
@@ -41,29 +39,6 @@ def shopper(db, tmp_path) -> Client:
     return client
 
 
-def stripe_keys(public: str, secret: str) -> None:
-    PluginConfiguration.objects.create(
-        identifier=STRIPE,
-        active=True,
-        configuration=[
-            {"name": "Public API key", "value": public},
-            {"name": "Secret API key", "value": secret},
-            {"name": "Store customers card", "value": False},
-            {"name": "Automatic payment capture", "value": True},
-        ],
-    )
-
-
-@pytest.fixture
-def stripe_test_mode(monkeypatch, db) -> RecordedStripe:
-    stripe_keys("pk_test_recorded", "sk_test_recorded")
-    recorded = RecordedStripe(
-        {("POST", "/v1/payment_intents"): "stripe_payment_intent_succeeded.json"}
-    )
-    monkeypatch.setattr(stripe, "default_http_client", recorded)
-    return recorded
-
-
 def shipping_method(page: str) -> str:
     return re.search(r'name="shipping_method" value="([^"]+)"', page).group(1)
 
@@ -82,7 +57,7 @@ def choice(page: str, gateway: str) -> str:
 
 
 def test_the_checkout_offers_the_three_methods_with_vietnamese_explanations(
-    shopper, vietqr_account, stripe_test_mode
+    shopper, vietqr_account, stripe_api
 ):
     page = text(shopper.get("/thanh-toan/giao-hang/"))
 
@@ -100,7 +75,7 @@ def test_the_checkout_offers_the_three_methods_with_vietnamese_explanations(
     )
 
 
-def test_the_methods_are_explained_in_english_too(shopper, vietqr_account, stripe_test_mode):
+def test_the_methods_are_explained_in_english_too(shopper, vietqr_account, stripe_api):
     shopper.cookies["ocop_lang"] = "en"
     page = text(shopper.get("/thanh-toan/giao-hang/"))
     assert choice(page, COD) == (
@@ -237,14 +212,14 @@ def test_e_mails_get_the_bank_details_and_an_absolute_qr_image_url(shopper, viet
     )  # fmt: skip
 
 
-def test_a_card_order_through_stripe_test_mode(shopper, stripe_test_mode):
+def test_a_card_order_through_stripe_api(shopper, stripe_api):
     # When the shopper chooses the card in test mode
     placed = place_order(shopper, STRIPE)
 
     # Then Stripe was asked for 280000 VND with its Visa test payment method
     order = Order.objects.get()
     assert placed["Location"] == f"/don-hang/{order.token}/"
-    [(method, path, form)] = stripe_test_mode.requests
+    [(method, path, form)] = stripe_api.requests
     assert (method, path, form["amount"], form["currency"], form["payment_method"]) == (
         "POST", "/v1/payment_intents", ["280000"], ["vnd"], ["pm_card_visa"],
     )  # fmt: skip

@@ -49,6 +49,7 @@ def scratch(request):
     drop_scratch_database(name)
 
 
+@pytest.mark.slow
 def test_concurrent_checkouts_of_the_last_units_never_oversell(db, scratch):
     # Given 3 packs of miến dong left
     worker(scratch, "catalog", "--mien-dong", 3)
@@ -118,6 +119,7 @@ def sent_mails(folder: Path) -> list:
     return messages
 
 
+@pytest.mark.slow
 def test_200_orders_routed_by_concurrent_workers_exactly_once(db, scratch, tmp_path):
     # Given 200 orders, each from two cooperatives, whose routing tasks were lost
     worker(scratch, "catalog", "--mien-dong", 1000, "--tra", 1000)

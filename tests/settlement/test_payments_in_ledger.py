@@ -15,12 +15,10 @@ from decimal import Decimal
 
 import graphene
 import pytest
-import stripe
 from django.db import IntegrityError, connection, transaction
 from saleor.order import OrderStatus
 from saleor.order.models import Order
 from saleor.payment import ChargeStatus, gateway
-from saleor.plugins.models import PluginConfiguration
 
 from marketplace import lifecycle, settlement
 from marketplace.models import CooperativeOrder, EscrowEntry, LedgerEntry, PaymentRecord
@@ -33,7 +31,6 @@ from saleor_adapter.payments.saleor_payments import (
     refund_cooperative_order,
     refuse_delivery,
 )
-from tests.payments.test_stripe_vnd import RecordedStripe
 from tests.saleor_fixtures.api import ApiClient
 from tests.saleor_fixtures.checkout import (
     CHECKOUT_COMPLETE,
@@ -369,33 +366,6 @@ def test_recording_the_same_events_twice_changes_nothing_and_money_rows_are_appe
         connection.cursor() as cursor,  # even straight SQL
     ):
         cursor.execute("DELETE FROM marketplace_paymentrecord")
-
-
-@pytest.fixture
-def stripe_api(monkeypatch, db):
-    """Saleor's Stripe plugin with test keys; Stripe's HTTP API answers from files."""
-    PluginConfiguration.objects.create(
-        identifier=STRIPE,
-        active=True,
-        configuration=[
-            {"name": "Public API key", "value": "pk_test_recorded"},
-            {"name": "Secret API key", "value": "sk_test_recorded"},
-            {"name": "Store customers card", "value": False},
-            {"name": "Automatic payment capture", "value": True},
-        ],
-    )
-    intent = "pi_3QdG7mLkdIwHu7ix0a1b2c3d"
-    recorded = RecordedStripe(
-        {
-            ("POST", "/v1/payment_intents"): "stripe_payment_intent_succeeded.json",
-            ("GET", f"/v1/payment_intents/{intent}"): "stripe_payment_intent_succeeded.json",
-            ("POST", "/v1/charges/ch_3QdG7mLkdIwHu7ix0e4f5g6h/refund"): (
-                "stripe_charge_refunded_80000.json"
-            ),
-        }
-    )
-    monkeypatch.setattr(stripe, "default_http_client", recorded)
-    return recorded
 
 
 def test_a_card_payment_captured_and_partly_refunded_through_stripe(
