@@ -20,6 +20,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
@@ -282,7 +283,9 @@ def cart_add(request):
             request, errors=error_messages(result["checkoutErrors"]), status=400, back=back
         )
     attach_to_checkout(request, result["checkout"]["token"])
-    return remember_cart(HttpResponseRedirect("/gio-hang/"), result["checkout"]["token"])
+    return remember_cart(
+        HttpResponseRedirect(reverse("storefront-cart")), result["checkout"]["token"]
+    )
 
 
 @require_POST
@@ -293,7 +296,7 @@ def cart_update(request):
     variant = _variant_id(request.POST.get("variant", ""))
     quantity = _quantity(request.POST.get("quantity"), default=None)
     if token is None:
-        return HttpResponseRedirect("/gio-hang/")
+        return HttpResponseRedirect(reverse("storefront-cart"))
     if variant is None or quantity is None or not 0 <= quantity <= MAX_LINE_QUANTITY:
         return _cart_page(
             request, errors=[_("Số lượng phải từ 0 đến %(max)s.") % {"max": MAX_LINE_QUANTITY}],
@@ -306,7 +309,7 @@ def cart_update(request):
     )["checkoutLinesUpdate"]
     if result["checkoutErrors"]:
         return _cart_page(request, errors=error_messages(result["checkoutErrors"]), status=400)
-    return HttpResponseRedirect("/gio-hang/")
+    return HttpResponseRedirect(reverse("storefront-cart"))
 
 
 def _cart_page(request, errors=(), status=200, back=""):
@@ -387,14 +390,14 @@ def _initial_address(cart: dict) -> dict:
 def checkout_address(request):
     cart = load_cart(request)
     if not cart or not cart["lines"]:
-        return HttpResponseRedirect("/gio-hang/")
+        return HttpResponseRedirect(reverse("storefront-cart"))
     errors: list[str] = []
     if request.method == "POST":
         form = AddressForm(request.POST)
         if form.is_valid():
             errors = _save_address(request, cart["token"], form)
             if not errors:
-                return HttpResponseRedirect("/thanh-toan/giao-hang/")
+                return HttpResponseRedirect(reverse("storefront-checkout-delivery"))
     else:
         form = AddressForm(initial=_initial_address(cart))
     return TemplateResponse(
@@ -433,9 +436,9 @@ class DeliveryChoice:
 def checkout_delivery(request):
     cart = load_cart(request)
     if not cart or not cart["lines"]:
-        return HttpResponseRedirect("/gio-hang/")
+        return HttpResponseRedirect(reverse("storefront-cart"))
     if not cart["shippingAddress"] or not _shopper_email(cart):
-        return HttpResponseRedirect("/thanh-toan/")
+        return HttpResponseRedirect(reverse("storefront-checkout"))
     methods = [
         DeliveryChoice(m["id"], m["name"], m["price"]["amount"])
         for m in cart["availableShippingMethods"]
@@ -461,7 +464,9 @@ def checkout_delivery(request):
             attach_to_checkout(request, cart["token"])
             order, errors = _place_order(request, cart["token"], chosen_method, chosen_gateway)
             if order:
-                return forget_cart(HttpResponseRedirect(f"/don-hang/{order['token']}/"))
+                return forget_cart(
+                    HttpResponseRedirect(reverse("storefront-order", args=[order["token"]]))
+                )
             cart = load_cart(request) or cart
     return TemplateResponse(
         request,
