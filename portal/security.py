@@ -52,7 +52,7 @@ def signed_in_area(*, login_url: str, may_enter, refusal: str, error_page=error_
     """A decorator for the pages of a staff area (the cooperative portal, the provinces'
     fair pages): anonymous users go to ``login_url`` (a URL name); signed-in users for
     whom ``may_enter(user)`` is false get 403 with ``refusal``; bad input 400; anything
-    they cannot see 404. Answers are never cached by the browser or a proxy."""
+    they cannot see 404."""
 
     def decorator(view):
         @wraps(view)
@@ -70,9 +70,7 @@ def signed_in_area(*, login_url: str, may_enter, refusal: str, error_page=error_
                 return error_page(request, 403, str(error) if error.args else "")
             except BadRequest as error:
                 return error_page(request, 400, str(error))
-            if not response.has_header("Cache-Control"):
-                response["Cache-Control"] = "private, no-store"
-            return response
+            return response  # never cached: storefront_config.middleware.PRIVATE_AREAS
 
         return web(wrapped)
 

@@ -1,7 +1,10 @@
 """Find (or start) the PostgreSQL and Redis the shop runs on.
 
-Order of preference, so that the same commands work on a developer machine, in CI
-and on a bare machine:
+In production (neither ``DEBUG`` nor ``OCOP_DEV=1``) nothing is looked for: the
+environment names every service, and a missing one stops the start-up with a message
+saying what to set. On a development machine (``make demo``, the tests, ``OCOP_DEV=1``)
+the order of preference lets the same commands work on a laptop, in CI and on a bare
+machine:
 
 * database: ``DATABASE_URL`` when set; else the PostgreSQL server on
   127.0.0.1:5432 when it answers; else an embedded PostgreSQL (the
@@ -9,6 +12,8 @@ and on a bare machine:
 * Celery broker: ``CELERY_BROKER_URL`` or ``REDIS_URL`` when set; else Redis on
   127.0.0.1:6379 when it answers; else none, and the settings fall back to eager
   tasks (logged, never silent).
+* cache: ``CACHE_URL`` or ``REDIS_URL`` when set (Redis through django-redis), else
+  each process's memory.
 """
 
 from __future__ import annotations
@@ -16,8 +21,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +70,48 @@ def with_database_name(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def database_url() -> str:
-    """The database the shop uses; starts an embedded server when nothing else is there."""
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"", "0", "false", "no", "off", "none"}
+
+
+def env_flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """A yes/no setting: 1/true/yes/on or 0/false/no/off (any case); anything else is
+    refused, so a typo never flips a security setting silently."""
+    if name not in environ:
+        return default
+    word = environ[name].strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={environ[name]!r}: use 1/true/yes/on or 0/false/no/off.")
+
+
+def is_development(environ: Mapping[str, str]) -> bool:
+    """A development machine (DEBUG=True, or OCOP_DEV=1 as ``make demo`` and the tests
+    set): services may be discovered or started, and local secrets generated."""
+    return env_flag(environ, "DEBUG") or env_flag(environ, "OCOP_DEV")
+
+
+def require(environ: Mapping[str, str], name: str, example: str) -> str:
+    """The value of a setting production cannot run without, or a start-up error."""
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set it in the environment, e.g. {name}={example} "
+            "(on a development machine, OCOP_DEV=1 finds or creates local defaults)."
+        )
+    return value
+
+
+def database_url(*, discover: bool = True) -> str:
+    """The database the shop uses; with ``discover`` (a development machine) a local
+    server or an embedded one when the environment names none, else DATABASE_URL."""
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
+    if not discover:
+        return require(os.environ, "DATABASE_URL", "postgres://shop:secret@db:5432/ocop")
     if os.environ.get("OCOP_EMBEDDED_POSTGRES") != "1" and is_listening(*LOCAL_POSTGRES):
         url = "postgres://postgres@{}:{}/{}".format(*LOCAL_POSTGRES, DEFAULT_DATABASE_NAME)
     else:
@@ -76,12 +121,13 @@ def database_url() -> str:
     return url
 
 
-def broker_url() -> str | None:
-    """The Celery broker URL, or ``None`` when no broker can be reached."""
+def broker_url(*, discover: bool = True) -> str | None:
+    """The Celery broker URL, or ``None`` when none is set (and, with ``discover``, no
+    Redis answers on 127.0.0.1:6379)."""
     url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
     if url:
         return url
-    if is_listening(*LOCAL_REDIS):
+    if discover and is_listening(*LOCAL_REDIS):
         return "redis://{}:{}/0".format(*LOCAL_REDIS)
     return None
 
@@ -142,3 +188,35 @@ def default_from_email(environ, email_host_user: str) -> str:
     if environ.get("EMAIL_URL"):
         logger.warning("DEFAULT_FROM_EMAIL is not set: e-mails are sent from no-reply@localhost")
     return f"{name} <no-reply@localhost>"
+
+
+REDIS_SCHEMES = {"redis", "rediss", "unix"}
+REDIS_CACHE_BACKEND = "django_redis.cache.RedisCache"
+
+
+def cache_config(environ: Mapping[str, str]) -> dict:
+    """Django's ``CACHES["default"]``: ``CACHE_URL``, else ``REDIS_URL``, else memory.
+
+    Saleor hands the same URLs to django-cache-url, which maps ``redis://`` to Django 4's
+    own Redis backend: on Django 3.2 every cached page would fail. Redis URLs go to
+    django-redis instead; other cache URLs (``locmem://``, ``memcached://``, ``dummy://``)
+    keep django-cache-url's reading. A cache that is down degrades to no cache (logged),
+    never to an error page.
+    """
+    import django_cache_url
+
+    url = environ.get("CACHE_URL") or environ.get("REDIS_URL") or ""
+    if urlsplit(url).scheme not in REDIS_SCHEMES:
+        return (
+            django_cache_url.parse(url) if url else {"BACKEND": django_cache_url.BACKENDS["locmem"]}
+        )
+    return {
+        "BACKEND": REDIS_CACHE_BACKEND,
+        "LOCATION": url,
+        "KEY_PREFIX": environ.get("CACHE_KEY_PREFIX", "ocop"),
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
