@@ -73,7 +73,7 @@ test: lint
 
 # Never run plain `manage.py makemigrations`: it writes into the installed Saleor.
 migrations: $(APP_STAMP)
-	$(BIN)/python manage.py ocop_makemigrations --skip-checks
+	OCOP_DEV=1 $(BIN)/python manage.py ocop_makemigrations --skip-checks
 
 clean:
 	rm -rf $(VENV) .devdata test-results

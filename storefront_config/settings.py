@@ -153,11 +153,11 @@ STOREFRONT_SEARCH_ENGINE = os.environ.get(
 )
 # How long each worker keeps the order of a list or search (ids only; 0 turns it off).
 STOREFRONT_SEARCH_CACHE_SECONDS = int(os.environ.get("STOREFRONT_SEARCH_CACHE_SECONDS", 60))
-# Static files (one CSS file) served by WhiteNoise from the apps' static folders, so a
-# WSGI server (gunicorn in `make demo`) needs no collectstatic step.
 # Saleor's list starts with Django's SecurityMiddleware (HSTS, nosniff, Referrer-Policy,
 # the HTTPS redirect); after it: the request size limit, the static files, and the
-# headers every page gets (storefront_config.middleware).
+# headers every page gets (storefront_config.middleware). Static files (one CSS file, one
+# script) are served by WhiteNoise from the apps' static folders, so a WSGI server
+# (gunicorn in `make demo`) needs no collectstatic step.
 assert MIDDLEWARE[0] == "django.middleware.security.SecurityMiddleware"
 MIDDLEWARE = [
     MIDDLEWARE[0],
@@ -185,8 +185,8 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
 # file: the largest real one is a GraphQL mutation with a product description (tens of
 # kB); 1 MiB leaves room and bounds what one request makes a worker parse and hold.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
-# Form fields per request: the largest form, the shop settings page (24 featured
-# products, 34 provinces and 8 fields), sends under 80.
+# Form fields per request: the largest form, the shop settings page (34 province boxes
+# and 8 other fields), sends under 45.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Files per request: an upload is one registry file (ocopRegistryImport) or one product
 # image (Saleor's productImageCreate). Django's own default is 100 (CVE-2023-24580).
