@@ -18,6 +18,8 @@ PYTEST_WORKERS ?= 2
 # work here); installed once per machine, with fonts that have Vietnamese glyphs.
 # Defined before the rules: make expands prerequisites as it reads them.
 CHROMIUM ?= /usr/bin/chromium
+# The Redis cache tests start their own redis-server on a free port (tests/security).
+REDIS_SERVER ?= /usr/bin/redis-server
 
 .PHONY: help install demo test lint format migrations clean
 
@@ -35,7 +37,7 @@ $(APP_STAMP): $(BIN)/python requirements/build.txt requirements/saleor.txt requi
 	$(PIP) install --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	touch $@
 
-$(TEST_STAMP): $(APP_STAMP) requirements/test.txt | $(CHROMIUM)
+$(TEST_STAMP): $(APP_STAMP) requirements/test.txt | $(CHROMIUM) $(REDIS_SERVER)
 	$(PIP) install --no-deps -r requirements/test.txt $(QUIET_PIP)
 	touch $@
 
@@ -44,6 +46,14 @@ $(CHROMIUM):
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
 		chromium fonts-dejavu-core >/dev/null
+
+# RUNLEVEL=1: install the binary only; no Redis service is started on 6379 (a running one
+# would become the development broker, see devtools/services.py).
+$(REDIS_SERVER):
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$sudo apt-get update -qq && \
+	$$sudo env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends redis-server >/dev/null
 
 install: $(APP_STAMP)
 
@@ -64,7 +74,7 @@ test: lint
 
 # Never run plain `manage.py makemigrations`: it writes into the installed Saleor.
 migrations: $(APP_STAMP)
-	$(BIN)/python manage.py ocop_makemigrations --skip-checks
+	OCOP_DEV=1 $(BIN)/python manage.py ocop_makemigrations --skip-checks
 
 clean:
 	rm -rf $(VENV) .devdata test-results

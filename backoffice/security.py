@@ -53,7 +53,7 @@ def signed_in_area(*, may_enter, refusal: str, error_page=error_page):
     fair pages, the shop settings): anonymous users go to the one back-office sign-in
     (``backoffice.signin``); signed-in users for
     whom ``may_enter(user)`` is false get 403 with ``refusal``; bad input 400; anything
-    they cannot see 404. Answers are never cached by the browser or a proxy."""
+    they cannot see 404."""
 
     def decorator(view):
         @wraps(view)
@@ -71,9 +71,7 @@ def signed_in_area(*, may_enter, refusal: str, error_page=error_page):
                 return error_page(request, 403, str(error) if error.args else "")
             except BadRequest as error:
                 return error_page(request, 400, str(error))
-            if not response.has_header("Cache-Control"):
-                response["Cache-Control"] = "private, no-store"
-            return response
+            return response  # never cached: config.middleware.PRIVATE_AREAS
 
         return web(wrapped)
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("OCOP_DEV", "1")  # a development machine: local services
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_storefront")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 

@@ -1,27 +1,59 @@
 """Settings of the OCOP marketplace: Saleor 2.10's settings plus our apps and plugins.
 
-Every secret and address comes from the environment; see README "Configuration".
+Every secret and address comes from the environment; see README "Configuration" and
+"Security". Production is the default: ``DEBUG`` is off unless set, and every service
+must be named. ``OCOP_DEV=1`` (``make demo`` and the tests set it) marks a development
+machine, where services are found or started and a local secret key is generated.
 """
 
 import logging
 import os
+from urllib.parse import urlsplit
 
-from devtools import services
+from config import environment
 
-if not os.environ.get("SECRET_KEY") and os.environ.get("DEBUG", "True") == "True":
-    os.environ["SECRET_KEY"] = services.development_secret_key()
+# Saleor reads DEBUG with a default of True (tracebacks, settings and every URL pattern
+# shown to anyone); here it is off unless set, and written back in the one spelling
+# Saleor's literal_eval reads.
+DEBUG = environment.env_flag(os.environ, "DEBUG")
+os.environ["DEBUG"] = str(DEBUG)
+OCOP_DEVELOPMENT = environment.is_development(os.environ)
+if OCOP_DEVELOPMENT:
+    # The one import of the dev tools (embedded PostgreSQL, service probing, a local
+    # secret): production never reaches it. .importlinter names it as the exception.
+    from devtools import services
+
+    os.environ.setdefault("SECRET_KEY", services.development_secret_key())
+    DATABASE_URL = services.database_url()
+    BROKER_URL = services.broker_url()
+    # Saleor refuses, with DEBUG off, to send account e-mails while the storefront hosts
+    # are its defaults; a development machine's are loopback.
+    os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1,[::1]")
+else:
+    for name, example in [
+        ("SECRET_KEY", "<50 random characters>"),
+        ("ALLOWED_HOSTS", "shop.example.vn"),
+        ("ALLOWED_CLIENT_HOSTS", "shop.example.vn"),
+    ]:
+        environment.require(os.environ, name, example)
+    DATABASE_URL = environment.database_url()
+    BROKER_URL = environment.broker_url()
 
 from saleor_adapter.host_settings import *  # noqa: F403
 from saleor_adapter.host_settings import (
     INSTALLED_APPS,
     LOGGING,
+    MEDIA_URL,
+    MIDDLEWARE,
     PLUGINS,
+    STATIC_URL,
     TEMPLATES,
     get_bool_from_env,
 )
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 logger = logging.getLogger("config.settings")
 
@@ -30,9 +62,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        services.database_url(), conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 600))
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 600)),
     )
 }
+# Every table was created with 32-bit ids (Saleor 2.10's and ours); Django 3.2 would
+# otherwise warn on every model and make BigAutoField migrations for new ones.
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 # Shop locale: Vietnam, dong, Vietnamese first with English available.
 DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "VN")
@@ -47,8 +83,8 @@ STOREFRONT_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 
 # Sender of Saleor's e-mails (templates in saleor_adapter/templates/templated_email/);
-# EMAIL_URL says how mail leaves (the console when unset). See services.default_from_email.
-DEFAULT_FROM_EMAIL = services.default_from_email(os.environ, EMAIL_HOST_USER)
+# EMAIL_URL says how mail leaves (the console when unset). See environment.default_from_email.
+DEFAULT_FROM_EMAIL = environment.default_from_email(os.environ, EMAIL_HOST_USER)
 
 OCOP_APPS = [
     # Registers the implementations of the domain's ports (marketplace.ports) at start.
@@ -60,9 +96,10 @@ OCOP_APPS = [
     "django.contrib.sessions",
     "payments_vn",
     "fairs",
-    # The demo and the migrations helper (management commands); nothing imports it.
-    "devtools.apps.DevtoolsConfig",
 ]
+if OCOP_DEVELOPMENT:
+    # The demo and the migrations helper (management commands): development only.
+    OCOP_APPS.append("devtools.apps.DevtoolsConfig")
 INSTALLED_APPS = INSTALLED_APPS + OCOP_APPS
 
 OCOP_PLUGINS = [
@@ -75,14 +112,23 @@ OCOP_BANK_WEBHOOK_SECRET = os.environ.get("OCOP_BANK_WEBHOOK_SECRET", "")
 PLUGINS = PLUGINS + OCOP_PLUGINS
 
 # Files the shop writes (uploads, generated images) stay out of site-packages.
-MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(services.DEVDATA_DIR / "media"))
-STATIC_ROOT = os.environ.get("STATIC_ROOT", str(services.DEVDATA_DIR / "static"))
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(environment.DEVDATA_DIR / "media"))
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(environment.DEVDATA_DIR / "static"))
 # Saleor's e-mails render from templated_email/ (the wheel ships none): the adapter's.
-TEMPLATES[0]["DIRS"] = [str(services.REPO_ROOT / "saleor_adapter" / "templates")]
+TEMPLATES[0]["DIRS"] = [str(environment.REPO_ROOT / "saleor_adapter" / "templates")]
 
-# Celery: Redis when reachable; eager execution only as an explicit, logged fallback.
-CELERY_BROKER_URL = services.broker_url() or ""
-CELERY_TASK_ALWAYS_EAGER = get_bool_from_env("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+# Celery: Redis when reachable; eager execution only as an explicit, logged fallback on
+# a development machine. Production names its broker, or says CELERY_TASK_ALWAYS_EAGER.
+CELERY_BROKER_URL = BROKER_URL or ""
+CELERY_TASK_ALWAYS_EAGER = get_bool_from_env(
+    "CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL and OCOP_DEVELOPMENT
+)
+if not CELERY_BROKER_URL and not CELERY_TASK_ALWAYS_EAGER:
+    raise ImproperlyConfigured(
+        "No Celery broker: set CELERY_BROKER_URL (or REDIS_URL), e.g. "
+        "CELERY_BROKER_URL=redis://redis:6379/0, or CELERY_TASK_ALWAYS_EAGER=True to run "
+        "tasks inside the web process."
+    )
 if CELERY_TASK_ALWAYS_EAGER and not os.environ.get("CELERY_TASK_ALWAYS_EAGER"):
     logger.warning("No Celery broker reachable: tasks run eagerly in the web process.")
 # Eager tasks run inside the request that queued them (Saleor queues e-mails inside
@@ -128,15 +174,23 @@ STOREFRONT_SEARCH_ENGINE = os.environ.get(
 )
 # How long each worker keeps the order of a list or search (ids only; 0 turns it off).
 STOREFRONT_SEARCH_CACHE_SECONDS = int(os.environ.get("STOREFRONT_SEARCH_CACHE_SECONDS", 60))
-# Static files (one CSS file) served by WhiteNoise from the apps' static folders, so a
-# WSGI server (gunicorn in `make demo`) needs no collectstatic step.
+# Saleor's list starts with Django's SecurityMiddleware (HSTS, nosniff, Referrer-Policy,
+# the HTTPS redirect); after it: the request size limit, the static files, and the
+# headers every page gets (config.middleware). Static files (one CSS file, one
+# script) are served by WhiteNoise from the apps' static folders, so a WSGI server
+# (gunicorn in `make demo`) needs no collectstatic step.
+assert MIDDLEWARE[0] == "django.middleware.security.SecurityMiddleware"
 MIDDLEWARE = [
     MIDDLEWARE[0],
+    "config.middleware.request_size_limit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.security_headers",
     *MIDDLEWARE[1:],
 ]
 WHITENOISE_USE_FINDERS = True
-os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise also serves collected files from here
+if OCOP_DEVELOPMENT:
+    os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise also serves collected files here
 WHITENOISE_MAX_AGE = 3600
 # Parse each template once per process (the explicit loader list Saleor sets would
 # otherwise re-read templates on every request while DEBUG is on).
@@ -146,3 +200,82 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [
 # Saleor marks missing template variables loudly in DEBUG; the storefront's templates
 # use `default` filters and must render the same with DEBUG on or off.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
+
+# --- Security (README "Security", docs/security.md) -----------------------------------
+# Request sizes, checked before a view runs. What a request may hold when it is not a
+# file: the largest real one is a GraphQL mutation with a product description (tens of
+# kB); 1 MiB leaves room and bounds what one request makes a worker parse and hold.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Form fields per request: the largest form, the shop settings page (34 province boxes
+# and 8 other fields), sends under 45.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Files per request: an upload is one registry file (ocopRegistryImport) or one product
+# image (Saleor's productImageCreate). Django's own default is 100 (CVE-2023-24580).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Uploads above this are spooled to a temporary file instead of held in a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Any request body: a registry file may be 20 MiB (saleor_adapter.graphql.catalog_import), plus
+# the multipart framing. A larger Content-Length is answered 413 before it is read; the
+# reverse proxy in front should refuse the same (client_max_body_size in nginx).
+OCOP_MAX_REQUEST_BYTES = int(os.environ.get("OCOP_MAX_REQUEST_BYTES", 21 * 1024 * 1024))
+
+# Headers. Pages may not be framed (clickjacking); other sites get no referrer, since
+# order pages carry their token in the URL.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
+CSRF_FAILURE_VIEW = "storefront.pages.csrf_failure"
+# The name error pages show: they cannot read the shop's settings from the database.
+OCOP_SHOP_NAME = os.environ.get("OCOP_SHOP_NAME", environment.DEFAULT_SHOP_NAME)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content-Security-Policy of every HTML page (config.middleware): scripts only
+# from our own static files; styles may be inline (the portal's and the fair pages' page
+# styles and style attributes), images also as data: URIs; nothing may frame a page.
+_asset_origins = " ".join(sorted({o for o in map(_origin, [MEDIA_URL, STATIC_URL]) if o}))
+OCOP_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        f"script-src 'self' {_asset_origins}".strip(),
+        f"style-src 'self' 'unsafe-inline' {_asset_origins}".strip(),
+        f"img-src 'self' data: {_asset_origins}".strip(),
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+# Behind HTTPS (the reverse proxy terminates TLS and sets X-Forwarded-Proto), one switch:
+# OCOP_HTTPS=1 makes every cookie Secure, sends HSTS, redirects plain HTTP and trusts the
+# proxy's X-Forwarded-Proto (which Saleor trusts always; without HTTPS nothing may claim
+# it). SECURE_SSL_REDIRECT=False keeps the redirect to the proxy.
+OCOP_HTTPS = environment.env_flag(os.environ, "OCOP_HTTPS")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if OCOP_HTTPS else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = OCOP_HTTPS
+SECURE_SSL_REDIRECT = OCOP_HTTPS and environment.env_flag(os.environ, "SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600)) if OCOP_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = environment.env_flag(os.environ, "SECURE_HSTS_INCLUDE_SUBDOMAINS")
+if not OCOP_HTTPS and not OCOP_DEVELOPMENT:
+    logger.warning("OCOP_HTTPS is not set: cookies are not marked Secure and no HSTS is sent.")
+
+# Cache: Redis through django-redis when CACHE_URL or REDIS_URL names it (Saleor's own
+# reading maps redis:// to a Django 4 backend), else each process's memory.
+CACHES = {"default": environment.cache_config(os.environ)}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# Logged values (request paths, GraphQL errors) cannot forge log lines (CVE-2025-48432).
+LOGGING["filters"]["escape_control_characters"] = {
+    "()": "saleor_adapter.saleor_compat.EscapeControlCharacters"
+}
+LOGGING["handlers"]["console"]["filters"] = ["escape_control_characters"]

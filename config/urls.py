@@ -5,9 +5,11 @@ template is not shipped in the wheel; we route Saleor's views one by one instead
 so an unknown URL is a 404, not a 500.
 """
 
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from backoffice import shop_settings, signin
 from payments_vn.views import bank_notification
@@ -48,8 +50,18 @@ urlpatterns = [
     path("cau-hinh-cua-hang/dang-nhap/", signin.old_login, name="storefront-staff-login"),
 ]
 
+handler400 = "storefront.pages.bad_request"
+handler403 = "storefront.pages.permission_denied"
 handler404 = "storefront.pages.page_not_found"
 handler500 = "storefront.pages.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files on a development machine (make demo runs with DEBUG off); production
+# serves MEDIA_URL from its web server or object storage.
+if settings.OCOP_DEVELOPMENT and not settings.MEDIA_URL.startswith(("http:", "https:")):
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )

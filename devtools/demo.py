@@ -14,6 +14,10 @@ import subprocess
 import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A development machine: find or start PostgreSQL and Redis, generate a local secret key,
+# serve uploaded files. DEBUG stays off (friendly error pages, as in production) unless
+# DEBUG=True is set for tracebacks.
+os.environ.setdefault("OCOP_DEV", "1")
 
 from devtools import services
 

@@ -1,7 +1,10 @@
-"""Find (or start) the PostgreSQL and Redis the shop runs on.
+"""Find (or start) the PostgreSQL and Redis a development machine runs on.
 
-Order of preference, so that the same commands work on a developer machine, in CI
-and on a bare machine:
+Only a development machine imports this (``config.settings`` with ``DEBUG=True`` or
+``OCOP_DEV=1``); production reads ``config.environment`` alone, where a missing service
+is a start-up error. On a development machine (``make demo``, the tests, ``OCOP_DEV=1``)
+the order of preference lets the same commands work on a laptop, in CI and on a bare
+machine:
 
 * database: ``DATABASE_URL`` when set; else the PostgreSQL server on
   127.0.0.1:5432 when it answers; else an embedded PostgreSQL (the
@@ -9,6 +12,8 @@ and on a bare machine:
 * Celery broker: ``CELERY_BROKER_URL`` or ``REDIS_URL`` when set; else Redis on
   127.0.0.1:6379 when it answers; else none, and the settings fall back to eager
   tasks (logged, never silent).
+* cache: ``CACHE_URL`` or ``REDIS_URL`` when set (Redis through django-redis), else
+  each process's memory.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from config import environment
+
 logger = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEVDATA_DIR = Path(os.environ.get("OCOP_DEVDATA_DIR", REPO_ROOT / ".devdata"))
+REPO_ROOT = environment.REPO_ROOT
+DEVDATA_DIR = environment.DEVDATA_DIR
 DEFAULT_DATABASE_NAME = os.environ.get("OCOP_DATABASE_NAME", "ocop_marketplace")
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
 LOCAL_REDIS = ("127.0.0.1", 6379)
@@ -63,7 +70,8 @@ def with_database_name(url: str, name: str) -> str:
 
 
 def database_url() -> str:
-    """The database the shop uses; starts an embedded server when nothing else is there."""
+    """The database a development machine uses: DATABASE_URL when set, else a local
+    server, else an embedded one (started now, held by this process)."""
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
@@ -77,8 +85,9 @@ def database_url() -> str:
 
 
 def broker_url() -> str | None:
-    """The Celery broker URL, or ``None`` when no broker can be reached."""
-    url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    """The Celery broker of a development machine: the one the environment names, else
+    Redis on 127.0.0.1:6379 when it answers, else ``None`` (eager tasks, logged)."""
+    url = environment.broker_url()
     if url:
         return url
     if is_listening(*LOCAL_REDIS):
@@ -119,26 +128,3 @@ def development_secret_key() -> str:
         path.write_text(get_random_secret_key())
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-DEFAULT_SHOP_NAME = "Chợ OCOP Việt Nam"
-
-
-def default_from_email(environ, email_host_user: str) -> str:
-    """The sender of the shop's e-mails, from the environment.
-
-    ``DEFAULT_FROM_EMAIL`` when set ("Chợ OCOP Việt Nam <don-hang@example.vn>"); else
-    EMAIL_URL's user when it is an address; else ``no-reply@localhost`` under the shop's
-    name (``OCOP_SHOP_NAME``), logged when EMAIL_URL sends real mail. Saleor's own
-    fallback, EMAIL_URL's user, is "demo@example.com" for the console backend and a
-    login such as "apikey" for most SMTP relays. A sender staff set in Saleor's shop
-    settings still wins over this one.
-    """
-    if environ.get("DEFAULT_FROM_EMAIL"):
-        return environ["DEFAULT_FROM_EMAIL"]
-    name = environ.get("OCOP_SHOP_NAME", DEFAULT_SHOP_NAME)
-    if environ.get("EMAIL_URL") and "@" in (email_host_user or ""):
-        return f"{name} <{email_host_user}>"
-    if environ.get("EMAIL_URL"):
-        logger.warning("DEFAULT_FROM_EMAIL is not set: e-mails are sent from no-reply@localhost")
-    return f"{name} <no-reply@localhost>"

@@ -8,8 +8,10 @@ from saleor.settings import *  # noqa: F403
 from saleor.settings import (  # noqa: F401  (named: the project's settings extend these)
     INSTALLED_APPS,
     LOGGING,
+    MEDIA_URL,
     MIDDLEWARE,
     PLUGINS,
+    STATIC_URL,
     TEMPLATES,
     get_bool_from_env,
 )

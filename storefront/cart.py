@@ -40,7 +40,7 @@ from storefront.pages import (
 logger = logging.getLogger(__name__)
 
 CART_COOKIE = "ocop_cart"
-CART_SALT = "storefront.cart"
+CART_SALT = "storefront_config.cart"  # as first deployed: carts already given out stay valid
 CART_MAX_AGE = 30 * 24 * 3600
 MAX_LINE_QUANTITY = 50
 DUMMY_GATEWAY = "mirumee.payments.dummy"

@@ -410,11 +410,69 @@ def page_not_found(request, exception=None):
         )
 
 
-def server_error(request):
-    """handler500: a plain page that cannot fail on the database or templates' data."""
-    from django.http import HttpResponseServerError
+ERROR_PAGES = {
+    400: (
+        "Yêu cầu không hợp lệ",
+        "Trình duyệt đã gửi một yêu cầu mà cửa hàng không đọc được.",
+        "Bad request",
+        "Your browser sent a request the shop cannot read.",
+    ),
+    403: (
+        "Không được phép",
+        "Bạn không có quyền xem trang này, hoặc phiên làm việc đã hết hạn: hãy tải lại trang.",
+        "Forbidden",
+        "You may not see this page, or your session expired: reload the page.",
+    ),
+    500: (
+        "Xin lỗi, đã có lỗi",
+        "Cửa hàng gặp sự cố khi trả lời. Vui lòng thử lại sau ít phút.",
+        "Sorry, something went wrong",
+        "The shop could not answer. Please try again in a few minutes.",
+    ),
+}
 
-    return HttpResponseServerError(
-        "<!doctype html><meta charset=utf-8><title>Lỗi / Error</title>"
-        "<h1>Xin lỗi, đã có lỗi.</h1><p>Sorry, something went wrong.</p><a href=/>Trang chủ</a>"
-    )
+
+def error_page(status: int) -> HttpResponse:
+    """A bilingual error page in the storefront's look that needs neither the database
+    nor the shopper's language (it is shown when those may be what failed); plain HTML
+    if even the template cannot render."""
+    from django.template.loader import render_to_string
+
+    title_vi, message_vi, title_en, message_en = ERROR_PAGES[status]
+    try:
+        body = render_to_string(
+            "storefront/error.html",
+            {
+                "shop_name": settings.OCOP_SHOP_NAME,
+                "title_vi": title_vi,
+                "message_vi": message_vi,
+                "title_en": title_en,
+                "message_en": message_en,
+            },
+        )
+    except Exception as error:
+        logger.warning("Plain %s page: %r", status, error)
+        body = (
+            f"<!doctype html><meta charset=utf-8><title>{title_vi} / {title_en}</title>"
+            f"<h1>{title_vi}</h1><p>{title_en}</p><a href=/>Trang chủ / Home</a>"
+        )
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    """handler400 (a malformed request, e.g. a refused multipart body)."""
+    return error_page(400)
+
+
+def permission_denied(request, exception=None):
+    """handler403, and CSRF_FAILURE_VIEW (a form sent from a stale page)."""
+    return error_page(403)
+
+
+def csrf_failure(request, reason=""):
+    return error_page(403)
+
+
+def server_error(request):
+    """handler500: no database, no request data."""
+    return error_page(500)

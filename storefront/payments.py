@@ -190,9 +190,8 @@ def vietqr_image(request: HttpRequest, token: uuid.UUID, kind: str) -> HttpRespo
             status=503,
             content_type="text/plain; charset=utf-8",
         )
+    # Personal (amount and reference): the order pages' area is never cached
+    # (config.middleware).
     response = HttpResponse(body, content_type=content_type)
-    # Personal (amount and reference): never in a shared cache; short, since it
-    # disappears once the order is paid.
-    response["Cache-Control"] = "private, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
     return response

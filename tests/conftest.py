@@ -46,8 +46,10 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
 
 @pytest.fixture
 def run_on_commit():
-    """Django 3.1 has no captureOnCommitCallbacks: inside a test transaction, run the
-    callbacks a block scheduled with transaction.on_commit, as a real commit would."""
+    """Inside a test transaction, run the callbacks a block scheduled with
+    transaction.on_commit, as a real commit would (written for Django 3.1, which had no
+    captureOnCommitCallbacks; pytest-django's django_capture_on_commit_callbacks does
+    the same on 3.2)."""
     from contextlib import contextmanager
 
     from django.db import connection

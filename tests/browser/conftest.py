@@ -114,6 +114,21 @@ def chromium():
         browser.close()
 
 
+def csp_violations(page) -> list[str]:
+    """What Chromium refuses on ``page`` under the shop's Content-Security-Policy (it says
+    so on the console); the list fills as the page is used."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return refused
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

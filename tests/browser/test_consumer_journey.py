@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import csp_violations
+
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {
@@ -30,6 +32,7 @@ def test_consumer_finds_trusts_and_buys_a_five_star_product(
     context = chromium.new_context(base_url=live_shop, locale="vi-VN", **VIEWPORTS[device])
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = csp_violations(page)
     step = iter(range(1, 100))
 
     def shot(name: str) -> None:
@@ -99,4 +102,6 @@ def test_consumer_finds_trusts_and_buys_a_five_star_product(
     assert re.fullmatch(r"Mã đơn hàng: #\d+", number), number
     assert page.locator('[data-testid="order-total"]').inner_text() == "280.000\xa0₫"
     shot("order-confirmation")
+    # and nothing on the way broke the Content-Security-Policy (the filters' script too)
+    assert refused == []
     context.close()

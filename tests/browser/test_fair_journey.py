@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from devtools import services
-from tests.browser.conftest import LIVE_DATABASES
+from tests.browser.conftest import LIVE_DATABASES, csp_violations
 from tests.browser.fair_setup import STAFF_EMAIL, STAFF_PASSWORD
 from tests.fairs.decoding import page_codes, pdf
 
@@ -49,6 +49,7 @@ def test_scan_a_booth_card_buy_and_see_the_order_in_the_fair_report(
     office = chromium.new_context(base_url=live_shop, locale="vi-VN")
     staff = office.new_page()
     staff.set_default_timeout(15_000)
+    refused_to_staff = csp_violations(staff)
     staff.goto("/tinh/hoi-cho/")
     staff.fill("#id_username", STAFF_EMAIL)
     staff.fill("#id_password", STAFF_PASSWORD)
@@ -70,6 +71,7 @@ def test_scan_a_booth_card_buy_and_see_the_order_in_the_fair_report(
     phone = chromium.new_context(base_url=live_shop, locale="vi-VN", **PHONE)
     visitor = phone.new_page()
     visitor.set_default_timeout(15_000)
+    refused_to_visitor = csp_violations(visitor)
     visitor.goto(booth_code)
 
     # Then the fair's landing page opens, booth A12 first, with its product and badge
@@ -123,5 +125,7 @@ def test_scan_a_booth_card_buy_and_see_the_order_in_the_fair_report(
     assert int(staff.locator('[data-testid="total-orders"]').inner_text()) >= 1
     assert staff.locator("svg.chart").count() == 2
     shot(staff, "report")
+    # and no page on the way broke the Content-Security-Policy (scripts, styles, images)
+    assert (refused_to_staff, refused_to_visitor) == ([], [])
     phone.close()
     office.close()

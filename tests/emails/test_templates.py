@@ -10,7 +10,7 @@ import saleor
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 
-from devtools.services import default_from_email
+from config.environment import default_from_email
 from saleor_adapter.payments import cod, vietqr
 from saleor_adapter.templatetags import email_format
 

@@ -117,7 +117,10 @@ def test_a_cod_order_page_shows_the_cash_to_hand_the_courier(shopper):
 
     order = Order.objects.get()
     assert placed["Location"] == f"/don-hang/{order.token}/"
-    page = text(shopper.get(placed["Location"]))
+    response = shopper.get(placed["Location"])
+    # the shopper's name, phone and address: never kept by a browser or a proxy
+    assert response["Cache-Control"] == "private, no-store"
+    page = text(response)
     assert 'data-testid="payment-method">Phương thức thanh toán: <strong>Thanh toán khi ' in page
     assert "Trạng thái thanh toán: <strong>Thanh toán khi nhận hàng</strong>" in page
     assert f'data-testid="cod-amount">Thanh toán khi nhận hàng: <strong>280.000{NBSP}₫' in page
@@ -152,7 +155,7 @@ def test_a_transfer_order_page_shows_the_qr_code_beside_the_bank_details_until_p
     # and the image is the VietQR code of exactly that transfer
     svg = shopper.get(f"/don-hang/{order.token}/vietqr.svg")
     assert (svg.status_code, svg["Content-Type"]) == (200, "image/svg+xml")
-    assert svg["Cache-Control"] == "private, max-age=300"
+    assert svg["Cache-Control"] == "private, no-store"
     assert text(svg) == transfer_instructions(order).qr_svg()
     png = shopper.get(f"/don-hang/{order.token}/vietqr.png")
     assert (png["Content-Type"], png.content[:4]) == ("image/png", b"\x89PNG")
