@@ -23,6 +23,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from common.errors import DomainError
 from marketplace import access, ports, settlement
 from marketplace.models import (
     CooperativeOrder,
@@ -61,14 +62,8 @@ ACTION_LABELS = {
 }
 
 
-class LifecycleError(Exception):
+class LifecycleError(DomainError):
     """A refused step. ``code`` is stable (for APIs); the message is Vietnamese."""
-
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 class NotFound(LifecycleError):

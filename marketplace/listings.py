@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from common.errors import DomainError
 from common.money import parse_vnd, parse_whole_number
 from marketplace import access, ports
 from marketplace.certification import valid_on
@@ -23,12 +24,8 @@ MAX_PRICE = Decimal(1_000_000_000)
 MAX_STOCK = 1_000_000
 
 
-class ListingError(Exception):
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+class ListingError(DomainError):
+    """A refused listing action (see ``common.errors.DomainError``)."""
 
 
 @dataclass

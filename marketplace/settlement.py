@@ -50,6 +50,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 
+from common.errors import DomainError
 from common.money import commission, split_by_weight, whole
 from marketplace import ports
 from marketplace.models import (
@@ -64,12 +65,8 @@ from marketplace.models import (
 logger = logging.getLogger(__name__)
 
 
-class SettlementError(Exception):
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+class SettlementError(DomainError):
+    """A refused settlement action (see ``common.errors.DomainError``)."""
 
 
 def commission_rate(producer: Producer) -> Decimal:
