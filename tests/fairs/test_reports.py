@@ -83,7 +83,7 @@ def test_the_report_page_shows_totals_a_chart_and_the_orders(fair, fair_sales, t
     assert response.status_code == 200
     assert '<strong data-testid="total-visits">4</strong>' in html
     assert '<strong data-testid="total-orders">2</strong>' in html
-    assert '<strong data-testid="total-revenue">1.030.000 ₫</strong>' in html
+    assert '<strong data-testid="total-revenue">1.030.000\u00a0₫</strong>' in html
     assert html.count('<svg class="chart"') == 2
     assert "<script" not in html  # no JavaScript, no CDN
     assert html.count('data-testid="order-row"') == 3

@@ -77,16 +77,16 @@ def test_an_order_from_two_cooperatives_becomes_two_cooperative_orders(
     # and each cooperative is e-mailed once, in Vietnamese, with a link to its portal
     assert sorted((m.to, m.subject) for m in mail.outbox) == sorted(
         [
-            (["donhang@taihoan.test"], f"[Chợ OCOP] Đơn hàng mới {co.number} – 262.500 ₫"),
+            (["donhang@taihoan.test"], f"[Chợ OCOP] Đơn hàng mới {co.number} – 262.500\u00a0₫"),
             (
                 ["donhang@tancuong.test"],
-                f"[Chợ OCOP] Đơn hàng mới {co.number[:-1]}{3 - int(co.number[-1])} – 367.500 ₫",
+                f"[Chợ OCOP] Đơn hàng mới {co.number[:-1]}{3 - int(co.number[-1])} – 367.500\u00a0₫",
             ),
         ]
     )
     body = next(m.body for m in mail.outbox if m.to == ["donhang@taihoan.test"])
     assert "Miến dong Tài Hoan" in body
-    assert "× 2: 250.000 ₫" in body
+    assert "× 2: 250.000\u00a0₫" in body
     assert "Giao đến: Nguyễn Thị Lan – +84912345678" in body
     assert f"/htx/don-hang/{co.pk}/" in body
     assert "Trà xanh" not in body  # the other cooperative's line is not shown

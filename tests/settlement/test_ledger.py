@@ -285,7 +285,7 @@ def test_the_statement_shows_only_the_cooperatives_own_ledger(
     html = client.get("/htx/doi-soat/").content.decode()
     assert parts[0].number in html
     assert parts[1].number not in html
-    assert "237.500 ₫" in html
+    assert "237.500\u00a0₫" in html
     assert "339.500" not in html
     rows = list(
         csv.reader(io.StringIO(client.get("/htx/doi-soat/xuat-csv/").content.decode("utf-8-sig")))
