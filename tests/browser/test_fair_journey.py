@@ -120,7 +120,7 @@ def test_scan_a_booth_card_buy_and_see_the_order_in_the_fair_report(
     assert row.count() == 1
     cells = row.locator("td").all_inner_texts()
     assert (cells[0], cells[2], cells[3].strip(), cells[4]) == (
-        f"#{number}", "Chưa giao / Unfulfilled", "A12 HTX Tài Hoan", "155.000 ₫",
+        f"#{number}", "Chưa giao / Unfulfilled", "A12 HTX Tài Hoan", "155.000\xa0₫",
     )  # fmt: skip
     assert int(staff.locator('[data-testid="total-orders"]').inner_text()) >= 1
     assert staff.locator("svg.chart").count() == 2
