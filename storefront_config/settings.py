@@ -116,6 +116,7 @@ MIDDLEWARE = [
     MIDDLEWARE[0],
     "whitenoise.middleware.WhiteNoiseMiddleware",
     *MIDDLEWARE[1:],
+    "storefront_config.middleware.storefront_configuration_once_per_request",
 ]
 WHITENOISE_USE_FINDERS = True
 os.makedirs(STATIC_ROOT, exist_ok=True)  # WhiteNoise also serves collected files from here
