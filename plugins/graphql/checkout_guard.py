@@ -37,7 +37,7 @@ from plugins import stock_reservations
 
 logger = logging.getLogger(__name__)
 
-# The checkout this request's checkoutComplete read and reserved stock for.
+# (checkout, token) this request's checkoutComplete read and reserved stock for.
 _reserved_checkout: ContextVar = ContextVar("ocop_reserved_checkout", default=None)
 
 CHARGING_KINDS = (TransactionKind.CAPTURE, TransactionKind.AUTH, TransactionKind.CONFIRM)
@@ -104,7 +104,8 @@ class CheckoutComplete(SaleorCheckoutComplete):
         checkout = super().get_node_or_error(info, node_id, **kwargs)
         if kwargs.get("field") == "checkout_id" and _reserved_checkout.get() is None:
             stock_reservations.reserve_checkout_stock(checkout, list(checkout))
-            _reserved_checkout.set(checkout)
+            # With its token: Saleor deletes a completed checkout, which clears its pk.
+            _reserved_checkout.set((checkout, checkout.token))
         return checkout
 
     @classmethod
@@ -114,10 +115,10 @@ class CheckoutComplete(SaleorCheckoutComplete):
         try:
             result = super().perform_mutation(_root, info, checkout_id, store_source, **data)
         except Exception as error:
-            checkout = _reserved_checkout.get()
-            if checkout is None:  # refused before its stock was reserved
+            if _reserved_checkout.get() is None:  # refused before its stock was reserved
                 raise
-            stock_reservations.release(checkout.token)
+            checkout, checkout_token = _reserved_checkout.get()
+            stock_reservations.release(checkout_token)
             payment = checkout.get_last_active_payment()
             money_back = compensate(checkout, payment and payment.pk, started)
             # Refused before the payment, or the gateway declined it (Saleor aborted the
@@ -135,10 +136,10 @@ class CheckoutComplete(SaleorCheckoutComplete):
                 code=CheckoutErrorCode.PAYMENT_ERROR.value,
             ) from error
         finally:
-            checkout = _reserved_checkout.get()
+            reserved = _reserved_checkout.get()
             _reserved_checkout.reset(token)
-        if result.order is not None:
+        if result.order is not None and reserved is not None:
             # The OCOP plugin's order_created released it in the order's transaction;
             # without that plugin (or when Saleor returned an existing order) it is here.
-            stock_reservations.release_unless_released(checkout.token)
+            stock_reservations.release_unless_released(reserved[1])
         return result
