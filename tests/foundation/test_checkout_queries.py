@@ -9,6 +9,7 @@ work, which plain Saleor does not do.
 
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from saleor import settings as saleor_settings
@@ -41,9 +42,20 @@ def complete_counting(api_client, checkout_id: str) -> tuple[dict, list[str]]:
     return payload["checkoutComplete"], [q["sql"] for q in queries.captured_queries]
 
 
+@pytest.fixture
+def celery_queues_tasks():
+    """Tasks go to the (in-process, dropped) broker, as in a deployed shop."""
+    from storefront_config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
 def test_checkout_complete_costs_at_most_130_percent_of_saleors_queries(
     catalog,  # noqa: F811
-    mailoutbox,
+    celery_queues_tasks,
 ):
     # Given two identical checkouts of 2 miến dong (Hợp tác xã Tài Hoan) and 1 trà
     # (Hợp tác xã Chè Tân Cương), each paid in full with Saleor's dummy gateway
