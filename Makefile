@@ -21,7 +21,7 @@ CHROMIUM ?= /usr/bin/chromium
 # The Redis cache tests start their own redis-server on a free port (tests/security).
 REDIS_SERVER ?= /usr/bin/redis-server
 
-.PHONY: help install demo test lint format migrations clean
+.PHONY: help install demo test lint format migrations peer-check clean
 
 help:
 	@echo "make demo   install, migrate, load sample data, serve the shop at http://127.0.0.1:8000"
@@ -75,6 +75,20 @@ test: lint
 # Never run plain `manage.py makemigrations`: it writes into the installed Saleor.
 migrations: $(APP_STAMP)
 	OCOP_DEV=1 $(BIN)/python manage.py ocop_makemigrations --skip-checks
+
+# Saleor 2.10.1's own suite, plain (base) and with the extension (ext): README "Tests".
+# Not part of `make test`. SALEOR_MIRROR: git dir of a saleor/saleor clone with tag 2.10.1.
+PEER_DIR ?= ../shared/peer/saleor-2.10
+PEER_OUT ?= .devdata/peer
+peer-check: $(TEST_STAMP)
+	@[ -n "$(SALEOR_MIRROR)" ] || { echo "usage: make peer-check SALEOR_MIRROR=<saleor git dir> [PEER_DATABASE_URL=postgres://…]"; exit 2; }
+	mkdir -p $(PEER_OUT)
+	$(if $(PEER_DATABASE_URL),PEER_DATABASE_URL='$(PEER_DATABASE_URL)') bash $(PEER_DIR)/run.sh . $(SALEOR_MIRROR) $(PEER_OUT) base
+	$(if $(PEER_DATABASE_URL),PEER_DATABASE_URL='$(PEER_DATABASE_URL)') bash $(PEER_DIR)/run.sh . $(SALEOR_MIRROR) $(PEER_OUT) ext
+	@comm -13 $(PEER_OUT)/base.failures $(PEER_OUT)/ext.failures \
+		| { grep -vxFf <(grep -hv '^#' $(PEER_DIR)/intended.txt $(PEER_DIR)/flaky.txt) || true; } > $(PEER_OUT)/regressions.txt
+	@if [ -s $(PEER_OUT)/regressions.txt ]; then echo "Saleor tests the extension breaks:"; cat $(PEER_OUT)/regressions.txt; exit 1; fi
+	@echo "No Saleor test broken beyond intended.txt"
 
 clean:
 	rm -rf $(VENV) .devdata test-results

@@ -187,6 +187,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.security_headers",
     *MIDDLEWARE[1:],
+    "storefront.middleware.storefront_configuration_once_per_request",
 ]
 WHITENOISE_USE_FINDERS = True
 if OCOP_DEVELOPMENT:

@@ -573,3 +573,28 @@ class EscrowEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} ({self.cooperative_order_id})"
+
+
+class StockReservation(models.Model):
+    """Stock held for a checkout from the stock check before its payment until its
+    order allocates the stock (or the attempt fails, or ``expires_at`` passes): the
+    units a buyer is paying for right now, which no other checkout may take meanwhile.
+    Written and read by ``plugins.stock_reservations``."""
+
+    checkout_token = models.UUIDField()
+    stock = models.ForeignKey(
+        "warehouse.Stock", on_delete=models.CASCADE, related_name="ocop_reservations"
+    )
+    quantity = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checkout_token", "stock"], name="one_reservation_per_checkout_stock"
+            )
+        ]
+        indexes = [models.Index(fields=["stock", "expires_at"], name="reservation_stock_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of stock {self.stock_id} for checkout {self.checkout_token}"

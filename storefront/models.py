@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from common.badges import BADGE_STYLES
+
+# The configuration read in the current request (see ``once_per_request``): a list
+# holding it once read, None outside a request.
+_this_request: ContextVar[list | None] = ContextVar("storefront_configuration", default=None)
 
 
 class StorefrontConfiguration(models.Model):
@@ -43,6 +50,9 @@ class StorefrontConfiguration(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+        held = _this_request.get()
+        if held is not None:
+            held[:] = [self]
 
     @classmethod
     def load(cls) -> StorefrontConfiguration:
@@ -57,3 +67,25 @@ class StorefrontConfiguration(models.Model):
         if config is None:
             config = request._storefront_configuration = cls.load()
         return config
+
+    @classmethod
+    def shared(cls) -> StorefrontConfiguration:
+        """For code that has no request at hand (template tags of e-mails, which Saleor
+        renders in a Celery task, inline in the request when tasks run eagerly): read
+        once per request inside ``once_per_request``, at every call outside one."""
+        held = _this_request.get()
+        if held is None:
+            return cls.load()
+        if not held:
+            held.append(cls.load())
+        return held[0]
+
+    @staticmethod
+    @contextmanager
+    def once_per_request():
+        """The scope of ``shared``'s reading (``storefront.middleware``)."""
+        token = _this_request.set([])
+        try:
+            yield
+        finally:
+            _this_request.reset(token)

@@ -82,8 +82,12 @@ class OCOPPlugin(BasePlugin):
         if not self.active:
             return previous_value
         from marketplace.routing import assert_not_oversold, schedule_routing
+        from saleor_adapter.stock_reservations import release
 
         assert_not_oversold(order)
+        # Saleor has allocated the stock the checkout reserved: in this transaction the
+        # reservation gives way to the allocation, never both counted, never neither.
+        release(order.checkout_token)
         schedule_routing(order)
         credit_fair(order, self.settings.fair_attribution_days)
         return previous_value
@@ -153,8 +157,12 @@ def credit_fair(order, days: int) -> None:
 
 
 def marketplace_settings() -> MarketplaceSettings:
-    """The operator's current settings, as stored in the OCOP plugin's configuration."""
+    """The operator's current settings, as stored in the OCOP plugin's configuration;
+    the documented defaults when the plugin is not in ``settings.PLUGINS`` (a shop, or a
+    test, that runs Saleor without it): every caller then behaves as on a fresh shop."""
     from saleor.plugins.manager import get_plugins_manager
 
     plugin = get_plugins_manager().get_plugin(PLUGIN_ID)
+    if plugin is None:
+        return parse_settings({})
     return plugin.settings

@@ -41,8 +41,8 @@ CARRIER_METADATA_KEY = "ocop.carrier"
 @register.simple_tag
 def shop_name() -> str:
     """The shop's name as staff set it (``StorefrontConfiguration``), the name buyers see
-    on the storefront."""
-    return StorefrontConfiguration.load().shop_name
+    on the storefront. Read once per request (an e-mail uses it six times)."""
+    return StorefrontConfiguration.shared().shop_name
 
 
 @register.simple_tag

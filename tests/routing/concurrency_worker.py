@@ -3,6 +3,7 @@ by DATABASE_URL and commits for real, as web and Celery workers do.
 
     python -m tests.routing.concurrency_worker catalog --mien-dong 3
     python -m tests.routing.concurrency_worker checkout-race --threads 8
+    python -m tests.routing.concurrency_worker paid-then-sold-out
     python -m tests.routing.concurrency_worker place-orders 200
     python -m tests.routing.concurrency_worker route --threads 2
     python -m tests.routing.concurrency_worker sweep
@@ -135,6 +136,53 @@ def checkout_race(args) -> dict:
     return {"results": _threads(args.threads, customer)}
 
 
+def paid_then_sold_out(args) -> dict:
+    """A customer pays for the last miến dong; while the gateway captures, the
+    cooperative sells that pack at its stall and sets the stock to 0 (Saleor's stock
+    edit, which no checkout reservation stops). Order creation is held back by a lock on
+    Saleor's order table until the capture is committed and the stock is 0."""
+    import time
+
+    from django.db import connection, transaction
+    from django.test import Client
+    from saleor.payment.models import Transaction
+    from saleor.warehouse.models import Stock
+
+    from tests.saleor_fixtures.api import ApiClient
+    from tests.saleor_fixtures.checkout import CHECKOUT_COMPLETE, prepare_checkout
+
+    mien_dong = _catalog().mien_dong
+    api_client = ApiClient()
+    api_client.client = Client(HTTP_HOST="localhost")
+    checkout_id = prepare_checkout(api_client, [(mien_dong, 1)], "mirumee.payments.dummy")
+    outcome = {}
+
+    def customer():
+        try:
+            outcome["body"] = api_client.execute(CHECKOUT_COMPLETE, {"checkoutId": checkout_id})
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Reads of orders go on; creating one waits for this transaction.
+            cursor.execute("LOCK TABLE order_order IN SHARE MODE")
+        buyer = threading.Thread(target=customer)
+        buyer.start()
+        deadline = time.monotonic() + 120
+        while not Transaction.objects.filter(kind="capture", is_success=True).exists():
+            assert time.monotonic() < deadline, "the gateway never captured"
+            time.sleep(0.05)
+        Stock.objects.filter(product_variant=mien_dong).update(quantity=0)
+    buyer.join(timeout=120)
+    completed = outcome["body"]["data"]["checkoutComplete"]
+    return {
+        "order": completed["order"],
+        "errors": completed["checkoutErrors"],
+        "graphql_errors": outcome["body"].get("errors"),
+    }
+
+
 def place_orders(args) -> dict:
     from tests.routing.marketplace import place_order
 
@@ -182,6 +230,7 @@ def main() -> int:
     made.add_argument("--mien-dong", type=int, default=40)
     made.add_argument("--tra", type=int, default=15)
     commands.add_parser("checkout-race").add_argument("--threads", type=int, default=8)
+    commands.add_parser("paid-then-sold-out")
     commands.add_parser("place-orders").add_argument("count", type=int)
     commands.add_parser("route").add_argument("--threads", type=int, default=2)
     commands.add_parser("sweep")
@@ -190,6 +239,7 @@ def main() -> int:
     handler = {
         "catalog": catalog,
         "checkout-race": checkout_race,
+        "paid-then-sold-out": paid_then_sold_out,
         "place-orders": place_orders,
         "route": route,
         "sweep": sweep,

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from email import message_from_bytes
 from pathlib import Path
 
@@ -84,6 +85,50 @@ def test_concurrent_checkouts_of_the_last_units_never_oversell(db, scratch):
     assert run_sql(scratch, "SELECT count(*) FROM order_order")[0][0] == 3
     # and the OCOP plugin's hook recorded each of the 3 orders for routing
     assert run_sql(scratch, "SELECT count(*) FROM marketplace_orderrouting")[0][0] == 3
+
+
+def test_a_capture_for_stock_sold_meanwhile_is_refunded_and_its_record_kept(db, scratch):
+    # Given the last pack of miến dong
+    worker(scratch, "catalog", "--mien-dong", 1)
+
+    # When a customer pays for it (Saleor's dummy gateway captures 155.000 ₫) and, while
+    # the gateway is capturing, the cooperative sells it at its stall and sets the stock
+    # to 0, so Saleor cannot allocate it when it creates the order
+    result = worker(scratch, "paid-then-sold-out", eager=False)
+
+    # Then the customer gets no order, and is told why and that the money went back
+    assert result["order"] is None
+    assert result["graphql_errors"] is None
+    assert result["errors"] == [
+        {
+            "field": None,
+            "code": "INSUFFICIENT_STOCK",
+            "message": "Không đủ hàng: Miến dong Tài Hoan; khoản thanh toán đã được hoàn lại"
+            " / Insufficient stock: Miến dong Tài Hoan; your payment was refunded",
+        }
+    ]
+    # and Saleor's record of the capture survived, followed by the refund through the
+    # same gateway
+    assert run_sql(
+        scratch, "SELECT kind, is_success, amount FROM payment_transaction ORDER BY id"
+    ) == [("capture", True, Decimal("155000.00")), ("refund", True, Decimal("155000.00"))]
+    assert run_sql(
+        scratch, "SELECT charge_status, captured_amount, is_active, order_id FROM payment_payment"
+    ) == [("fully-refunded", Decimal("0.00"), False, None)]
+    # and no order, allocation or reservation is left; the checkout stays, to try again
+    assert run_sql(scratch, """
+        SELECT (SELECT count(*) FROM order_order), (SELECT count(*) FROM warehouse_allocation),
+               (SELECT count(*) FROM marketplace_stockreservation),
+               (SELECT count(*) FROM checkout_checkout)""") == [(0, 0, 0, 1)]  # fmt: skip
+    # and the books balance: captured − refunded = 0, and nobody's ledger or escrow
+    # holds any of it
+    assert run_sql(scratch, """
+        SELECT sum(CASE kind WHEN 'capture' THEN amount ELSE -amount END)
+        FROM payment_transaction WHERE is_success""") == [(Decimal("0.00"),)]  # fmt: skip
+    assert run_sql(scratch, """
+        SELECT (SELECT count(*) FROM marketplace_paymentrecord),
+               (SELECT count(*) FROM marketplace_ledgerentry),
+               (SELECT count(*) FROM marketplace_escrowentry)""") == [(0, 0, 0)]  # fmt: skip
 
 
 COUNTS = {

@@ -80,7 +80,8 @@ def test_an_order_from_two_cooperatives_becomes_two_cooperative_orders(
             (["donhang@taihoan.test"], f"[Chợ OCOP] Đơn hàng mới {co.number} – 262.500\u00a0₫"),
             (
                 ["donhang@tancuong.test"],
-                f"[Chợ OCOP] Đơn hàng mới {co.number[:-1]}{3 - int(co.number[-1])} – 367.500\u00a0₫",
+                f"[Chợ OCOP] Đơn hàng mới {co.number[:-1]}{3 - int(co.number[-1])}"
+                " – 367.500\u00a0₫",
             ),
         ]
     )

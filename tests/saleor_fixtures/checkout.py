@@ -62,16 +62,19 @@ VIETNAMESE_ADDRESS = {
 }
 
 
-def buy(api_client, variant, quantity: int, gateway: str, token: str = "charged") -> dict:
-    """Check out ``quantity`` of ``variant`` with the first shipping method and pay with
-    ``gateway``; returns checkoutComplete's payload (``order`` and ``checkoutErrors``)."""
-    variant_id = graphene.Node.to_global_id("ProductVariant", variant.pk)
+def prepare_checkout(api_client, lines, gateway: str, token: str = "charged") -> str:
+    """A checkout of ``lines`` [(variant, quantity)], shipped with the first shipping
+    method and with a ``gateway`` payment for its total, ready for checkoutComplete;
+    its id."""
     created = api_client.post_graphql(
         CHECKOUT_CREATE,
         {
             "input": {
                 "email": "lan.nguyen@example.vn",
-                "lines": [{"variantId": variant_id, "quantity": quantity}],
+                "lines": [
+                    {"variantId": graphene.Node.to_global_id("ProductVariant", v.pk), "quantity": q}
+                    for v, q in lines
+                ],
                 "shippingAddress": VIETNAMESE_ADDRESS,
                 "billingAddress": VIETNAMESE_ADDRESS,
             }
@@ -96,6 +99,13 @@ def buy(api_client, variant, quantity: int, gateway: str, token: str = "charged"
         },
     )["checkoutPaymentCreate"]
     assert paid["paymentErrors"] == []
-    return api_client.post_graphql(CHECKOUT_COMPLETE, {"checkoutId": checkout["id"]})[
+    return checkout["id"]
+
+
+def buy(api_client, variant, quantity: int, gateway: str, token: str = "charged") -> dict:
+    """Check out ``quantity`` of ``variant`` with the first shipping method and pay with
+    ``gateway``; returns checkoutComplete's payload (``order`` and ``checkoutErrors``)."""
+    checkout_id = prepare_checkout(api_client, [(variant, quantity)], gateway, token)
+    return api_client.post_graphql(CHECKOUT_COMPLETE, {"checkoutId": checkout_id})[
         "checkoutComplete"
     ]
