@@ -128,3 +128,28 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [
 # Saleor marks missing template variables loudly in DEBUG; the storefront's templates
 # use `default` filters and must render the same with DEBUG on or off.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
+
+# --- GraphQL request limits (plugins/graphql/limits.py, checked before execution) -----
+# Measured 2026-12-01 on the 458 distinct queries the test suite sends (storefront cart
+# and checkout, portal, fairs, OCOP API, imports): at most 536 bytes, 6 levels of
+# brackets, depth 6, 0 aliases, 45 fields, cost 3,101 (`fairs` at its default 20 per
+# page). The standard introspection query (playground, codegen): 1,443 bytes, 8
+# brackets, depth 13, 181 fields. Each limit leaves room over both; a refused query gets
+# one error and HTTP 400 (codes in README "GraphQL limits").
+GRAPHQL_LIMITS = {
+    "max_query_bytes": 16_384,  # UTF-8 bytes of one operation's text
+    "max_nesting": 40,  # { ( [ nested, counted before parsing (the parser recurses)
+    "max_depth": 15,  # fields nested, fragments resolved; also the longest fragment chain
+    "max_aliases": 30,  # e.g. 100 aliased tokenCreate in one operation
+    "max_fields": 1_000,  # fields after expanding fragments (fragment "bombs")
+    # Estimated objects: a field costs 1 plus its children times first/last (else the
+    # argument's default, else page_size) for paginated fields, times list_size for lists.
+    "max_cost": 10_000,
+    "page_size": GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"],
+    "list_size": 10,
+    # JSON-array batches: Saleor's dashboard (Apollo BatchHttpLink) sends at most 10.
+    "max_batch": 20,
+}
+# Introspection (__schema, __type) for anyone only when this is on (default: DEBUG);
+# otherwise only for active staff sending a valid JWT. See README "GraphQL limits".
+GRAPHQL_PUBLIC_INTROSPECTION = get_bool_from_env("GRAPHQL_PUBLIC_INTROSPECTION", DEBUG)
