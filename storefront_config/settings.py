@@ -4,6 +4,7 @@ Every secret and address comes from the environment; see README "Configuration".
 """
 
 import logging
+from datetime import timedelta
 import os
 
 import plugins.saleor_compat  # noqa: F401  (must run before Saleor is imported)
@@ -153,3 +154,21 @@ GRAPHQL_LIMITS = {
 # Introspection (__schema, __type) for anyone only when this is on (default: DEBUG);
 # otherwise only for active staff sending a valid JWT. See README "GraphQL limits".
 GRAPHQL_PUBLIC_INTROSPECTION = get_bool_from_env("GRAPHQL_PUBLIC_INTROSPECTION", DEBUG)
+
+# --- JWT lifetime (django-graphql-jwt 0.3.0; Saleor's payload handler kept) -----------
+# Saleor 2.10 signs tokens that never expire unless JWT_VERIFY_EXPIRATION is set. There
+# is no server-side revocation in this version (a password change or a disabled account
+# does not cancel issued tokens), so a token lives 15 minutes: long enough for a
+# dashboard page, short enough that a leaked token is soon useless. Clients keep a
+# session alive with `tokenRefresh(token)` before it expires (an expired token cannot
+# be refreshed), up to 8 hours after signing in: a working day, like the storefront's
+# staff cookie; then they sign in again.
+GRAPHQL_JWT = {
+    **GRAPHQL_JWT,
+    "JWT_VERIFY_EXPIRATION": get_bool_from_env("JWT_VERIFY_EXPIRATION", True),
+    "JWT_EXPIRATION_DELTA": timedelta(minutes=int(os.environ.get("JWT_EXPIRATION_MINUTES", 15))),
+    "JWT_ALLOW_REFRESH": True,
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(
+        hours=int(os.environ.get("JWT_REFRESH_EXPIRATION_HOURS", 8))
+    ),
+}
