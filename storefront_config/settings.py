@@ -172,3 +172,42 @@ GRAPHQL_JWT = {
         hours=int(os.environ.get("JWT_REFRESH_EXPIRATION_HOURS", 8))
     ),
 }
+
+# --- Sign-in throttling (django-axes 5, storefront_config/sign_in_throttle.py) --------
+# Every password sign-in goes through authenticate(): the portal (/htx/), the fair pages
+# (/tinh/), the storefront's staff page and GraphQL tokenCreate. AxesStandaloneBackend
+# refuses a locked-out client before the password is checked. It comes after Saleor's
+# JWT backend, so requests carrying a valid JWT are not throttled, and before the
+# password backend.
+INSTALLED_APPS += ["axes.apps.AppConfig"]  # the AppConfig path: Django 3.1 needs it
+AUTHENTICATION_BACKENDS = [
+    "graphql_jwt.backends.JSONWebTokenBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Innermost, so it sees the view's answer: it swaps a locked-out sign-in's answer for
+# AXES_LOCKOUT_CALLABLE's (the area's login page, or one GraphQL error), HTTP 429.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AXES_HANDLER = "storefront_config.sign_in_throttle.AccountAndAddressHandler"
+AXES_USERNAME_CALLABLE = "storefront_config.sign_in_throttle.account_name"
+AXES_LOCKOUT_CALLABLE = "storefront_config.sign_in_throttle.lockout_response"
+# 5 failures of one account from one address lock that pair for 15 minutes; the owner
+# signing in from elsewhere is not locked out by someone else's guesses.
+AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP = True
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+# 20 failures on any accounts from one address lock the address: one client trying
+# many accounts. High enough for a cooperative office sharing one address.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+# A sign-in refused during the lock checks no password, so it is not counted and does
+# not restart the 15 minutes: the counts are password checks that failed.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that pair's count
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: Saleor's REAL_IP_ENVIRON (REMOTE_ADDR unless a proxy is set up;
+# then the proxy must overwrite that header), the right-most entry of a list (the one
+# the nearest proxy wrote, not one the client sent).
+AXES_META_PRECEDENCE_ORDER = (REAL_IP_ENVIRON,)
+AXES_PROXY_ORDER = "right-most"
+AXES_ENABLE_ADMIN = False  # Saleor 2.10 has no Django admin
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept for the cool-off only, not every sign-in
