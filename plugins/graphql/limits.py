@@ -73,22 +73,63 @@ class DocumentMeasure:
     introspection: bool
 
 
-# Strings, block strings and comments hide brackets; anything else is a bracket or skipped.
-_TOKENS = re.compile(r'"""(?:\\"""|(?!""")[\s\S])*"""|"(?:\\.|[^"\\\n\r])*"|#[^\n\r]*|[{}()\[\]]')
+# The characters the nesting scan stops at; everything else is skipped in one search.
+_INTERESTING = re.compile(r'[{}()\[\]"#]')
 _OPENING = frozenset("{([")
+_LINE_END = re.compile(r"[\n\r]")
 
 
-def nesting(query: str) -> int:
-    """The deepest nesting of ``{ ( [`` outside strings and comments (a flat scan)."""
-    depth = deepest = 0
-    for match in _TOKENS.finditer(query):
-        token = match.group()
-        if token in _OPENING:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif len(token) == 1:
-            depth = max(depth - 1, 0)
-    return deepest
+def _string_end(query: str, start: int) -> int:
+    """Index after the string opening at ``start``: a block string up to an unescaped
+    triple quote, else a string up to its closing quote or the end of its line (an
+    unterminated one is the parser's to refuse). Each character is read once."""
+    if query.startswith('"""', start):
+        position = start + 3
+        while True:
+            close = query.find('"""', position)
+            if close == -1:
+                return len(query)
+            if query[close - 1] != "\\":
+                return close + 3
+            position = close + 3
+    position = start + 1
+    while position < len(query):
+        char = query[position]
+        if char == "\\":
+            position += 2
+        elif char == '"':
+            return position + 1
+        elif char in "\n\r":
+            return position
+        else:
+            position += 1
+    return len(query)
+
+
+def nesting(query: str, stop_above: int | None = None) -> int:
+    """The deepest nesting of ``{ ( [`` outside strings and comments (or the first depth
+    over ``stop_above``): one pass, no recursion and no backtracking, so its time grows
+    with the length only."""
+    depth = deepest = position = 0
+    while True:
+        match = _INTERESTING.search(query, position)
+        if match is None:
+            return deepest
+        char, position = match.group(), match.start()
+        if char == "#":
+            line_end = _LINE_END.search(query, position)
+            position = line_end.start() if line_end else len(query)
+        elif char == '"':
+            position = _string_end(query, position)
+        else:
+            if char in _OPENING:
+                depth += 1
+                deepest = max(deepest, depth)
+                if stop_above is not None and deepest > stop_above:
+                    return deepest
+            else:
+                depth = max(depth - 1, 0)
+            position += 1
 
 
 def check_text(query: str, limits: Limits) -> None:
@@ -100,13 +141,11 @@ def check_text(query: str, limits: Limits) -> None:
             f"Truy vấn quá dài ({size} byte, tối đa {limits.max_query_bytes}) / "
             f"Query too long ({size} bytes, limit {limits.max_query_bytes}).",
         )
-    deepest = nesting(query)
-    if deepest > limits.max_nesting:
+    if nesting(query, stop_above=limits.max_nesting) > limits.max_nesting:
         raise QueryRefused(
             "QUERY_TOO_DEEP",
-            f"Truy vấn lồng quá sâu ({deepest} cấp ngoặc, tối đa {limits.max_nesting}) / "
-            f"Query nested too deeply ({deepest} levels of brackets, "
-            f"limit {limits.max_nesting}).",
+            f"Truy vấn lồng quá sâu (hơn {limits.max_nesting} cấp ngoặc) / "
+            f"Query nested too deeply (more than {limits.max_nesting} levels of brackets).",
         )
 
 
