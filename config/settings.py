@@ -8,6 +8,7 @@ machine, where services are found or started and a local secret key is generated
 
 import logging
 import os
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from config import environment
@@ -280,3 +281,87 @@ LOGGING["filters"]["escape_control_characters"] = {
     "()": "saleor_adapter.saleor_compat.EscapeControlCharacters"
 }
 LOGGING["handlers"]["console"]["filters"] = ["escape_control_characters"]
+
+# --- GraphQL request limits (saleor_adapter/graphql/limits.py, checked before execution) -----
+# Measured 2026-12-01 on the 458 distinct queries the test suite sends (storefront cart
+# and checkout, portal, fairs, OCOP API, imports): at most 536 bytes, 6 levels of
+# brackets, depth 6, 0 aliases, 45 fields, cost 1,701 (`fairs` at its default 20 per
+# page). A dashboard-like list of 100 products with their attributes costs 8,801, the
+# storefront benchmark's page of 24 products 1,321; 100 categories × 100 products cost
+# 30,301. The standard introspection query (playground, codegen): 1,443 bytes, 8
+# brackets, depth 13, 181 fields. Each limit leaves room over the legitimate ones; a
+# refused query gets one error and HTTP 400 (codes in README "Security").
+GRAPHQL_LIMITS = {
+    "max_query_bytes": 16_384,  # UTF-8 bytes of one operation's text
+    "max_nesting": 40,  # { ( [ nested, counted before parsing (the parser recurses)
+    "max_depth": 15,  # fields nested, fragments resolved; also the longest fragment chain
+    "max_aliases": 30,  # e.g. 100 aliased tokenCreate in one operation
+    "max_fields": 1_000,  # fields after expanding fragments (fragment "bombs")
+    # Estimated objects: a field costs 1 plus its children times first/last (else the
+    # argument's default, else page_size) for paginated fields, times list_size for lists.
+    "max_cost": 20_000,
+    "page_size": GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"],
+    "list_size": 5,
+    # JSON-array batches: Saleor's dashboard (Apollo BatchHttpLink) sends at most 10.
+    "max_batch": 20,
+}
+# Introspection (__schema, __type) for anyone only when this is on (default: DEBUG);
+# otherwise only for active staff sending a valid JWT. See README "GraphQL limits".
+GRAPHQL_PUBLIC_INTROSPECTION = get_bool_from_env("GRAPHQL_PUBLIC_INTROSPECTION", DEBUG)
+
+# --- JWT lifetime (django-graphql-jwt 0.3.0; Saleor's payload handler kept) -----------
+# Saleor 2.10 signs tokens that never expire unless JWT_VERIFY_EXPIRATION is set. There
+# is no server-side revocation in this version (a password change or a disabled account
+# does not cancel issued tokens), so a token lives 15 minutes: long enough for a
+# dashboard page, short enough that a leaked token is soon useless. Clients keep a
+# session alive with `tokenRefresh(token)` before it expires (an expired token cannot
+# be refreshed), up to 8 hours after signing in: a working day, like the storefront's
+# staff cookie; then they sign in again.
+GRAPHQL_JWT = {
+    **GRAPHQL_JWT,
+    "JWT_VERIFY_EXPIRATION": get_bool_from_env("JWT_VERIFY_EXPIRATION", True),
+    "JWT_EXPIRATION_DELTA": timedelta(minutes=int(os.environ.get("JWT_EXPIRATION_MINUTES", 15))),
+    "JWT_ALLOW_REFRESH": True,
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(
+        hours=int(os.environ.get("JWT_REFRESH_EXPIRATION_HOURS", 8))
+    ),
+}
+
+# --- Sign-in throttling (django-axes 5, config/sign_in_throttle.py) --------
+# Every password sign-in goes through authenticate(): the back office's one sign-in
+# (/dang-nhap/: /htx/, /tinh/, the shop settings) and GraphQL tokenCreate. AxesStandaloneBackend
+# refuses a locked-out client before the password is checked. It comes after Saleor's
+# JWT backend, so requests carrying a valid JWT are not throttled, and before the
+# password backend.
+INSTALLED_APPS += ["axes.apps.AppConfig"]
+AUTHENTICATION_BACKENDS = [
+    "graphql_jwt.backends.JSONWebTokenBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Innermost, so it sees the view's answer: it swaps a locked-out sign-in's answer for
+# AXES_LOCKOUT_CALLABLE's (the area's login page, or one GraphQL error), HTTP 429.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AXES_HANDLER = "config.sign_in_throttle.AccountAndAddressHandler"
+AXES_USERNAME_CALLABLE = "config.sign_in_throttle.account_name"
+AXES_LOCKOUT_CALLABLE = "config.sign_in_throttle.lockout_response"
+# 5 failures of one account from one address lock that pair for 15 minutes; the owner
+# signing in from elsewhere is not locked out by someone else's guesses.
+AXES_LOCK_OUT_BY_COMBINATION_USER_AND_IP = True
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+# 20 failures on any accounts from one address lock the address: one client trying
+# many accounts. High enough for a cooperative office sharing one address.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", 20))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+# A sign-in refused during the lock checks no password, so it is not counted and does
+# not restart the 15 minutes: the counts are password checks that failed.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that pair's count
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: Saleor's REAL_IP_ENVIRON (REMOTE_ADDR unless a proxy is set up;
+# then the proxy must overwrite that header), the right-most entry of a list (the one
+# the nearest proxy wrote, not one the client sent).
+AXES_META_PRECEDENCE_ORDER = (REAL_IP_ENVIRON,)
+AXES_PROXY_ORDER = "right-most"
+AXES_ENABLE_ADMIN = False  # Saleor 2.10 has no Django admin
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept for the cool-off only, not every sign-in

@@ -3,13 +3,13 @@
 from django.urls import include, re_path
 from django.views.decorators.csrf import csrf_exempt
 from saleor.data_feeds.urls import urlpatterns as feed_urls
-from saleor.graphql.views import GraphQLView
 from saleor.product.views import digital_product
 
 from saleor_adapter.graphql.schema import schema
+from saleor_adapter.graphql.view import LimitedGraphQLView
 
 saleor_urlpatterns = [
-    re_path(r"^graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="api"),
+    re_path(r"^graphql/", csrf_exempt(LimitedGraphQLView.as_view(schema=schema)), name="api"),
     re_path(r"^feeds/", include((feed_urls, "data_feeds"), namespace="data_feeds")),
     re_path(
         r"^digital-download/(?P<token>[0-9A-Za-z_\-]+)/$",

@@ -1,0 +1,102 @@
+"""Saleor 2.10's GraphQL view with the request limits of ``saleor_adapter.graphql.limits``.
+
+Checked in this order, each before any resolver runs: the batch size, then per
+operation the text (bytes, bracket nesting: before the parser), then the parsed
+document (fragment cycles, depth, aliases, fields, cost) and the introspection policy.
+A refused operation is answered with one error, ``{"message", "extensions": {"code"}}``,
+and HTTP 400; a malformed body (deep JSON, an array of non-objects) is a 400 too.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import JsonResponse
+from graphql.execution import ExecutionResult
+from graphql_jwt.exceptions import JSONWebTokenError
+from graphql_jwt.shortcuts import get_user_by_token
+from graphql_jwt.utils import get_credentials
+from saleor.graphql.views import GraphQLView
+
+from saleor_adapter.graphql import limits
+
+UNREADABLE = "Không đọc được yêu cầu / Unable to parse query."
+INTROSPECTION_REFUSED = (
+    "Chỉ nhân viên đã đăng nhập mới xem được lược đồ API / "
+    "Introspection is only for signed-in staff (send a staff JWT)."
+)
+
+
+def refusal_body(error: limits.QueryRefused) -> dict:
+    return {"message": error.message, "extensions": {"code": error.code}}
+
+
+def may_introspect(request) -> bool:
+    """Introspection policy: anyone when ``GRAPHQL_PUBLIC_INTROSPECTION`` (on with
+    DEBUG), otherwise only active staff whose JWT is valid (the dashboard's users)."""
+    if settings.GRAPHQL_PUBLIC_INTROSPECTION:
+        return True
+    token = get_credentials(request)
+    if not token:
+        return False
+    try:
+        user = get_user_by_token(token, request)
+    except JSONWebTokenError:
+        return False
+    return bool(user and user.is_active and user.is_staff)
+
+
+class LimitedGraphQLView(GraphQLView):
+    def _handle_query(self, request):
+        try:
+            data = self.parse_body(request)
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, list):
+            try:
+                limits.check_batch(len(data), limits.Limits.from_settings())
+            except limits.QueryRefused as error:
+                return JsonResponse({"errors": [refusal_body(error)]}, status=400)
+            if all(isinstance(entry, dict) for entry in data):
+                return super()._handle_query(request)
+        elif hasattr(data, "get"):
+            return super()._handle_query(request)
+        return JsonResponse({"errors": [{"message": UNREADABLE}]}, status=400)
+
+    def execute_graphql_request(self, request, data):
+        try:
+            _query, variables, _operation = self.get_graphql_params(request, data)
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            unreadable = limits.QueryRefused("INVALID_REQUEST", UNREADABLE)
+            return ExecutionResult(errors=[unreadable], invalid=True)
+        # parse_query (called by Saleor's execute_graphql_request) has no access to the
+        # request; one view instance serves one request, one operation at a time.
+        self._limited = (request, variables)
+        return super().execute_graphql_request(request, data)
+
+    def parse_query(self, query):
+        if not query or not isinstance(query, str):
+            return super().parse_query(query)
+        request, variables = getattr(self, "_limited", (None, None))
+        limit = limits.Limits.from_settings()
+        try:
+            limits.check_text(query, limit)
+            document, error = super().parse_query(query)
+            if error is None:
+                measure = limits.check_document(
+                    document.document_ast, self.schema, variables, limit
+                )
+                if measure.introspection and not may_introspect(request):
+                    raise limits.QueryRefused("INTROSPECTION_DISABLED", INTROSPECTION_REFUSED)
+        except limits.QueryRefused as refused:
+            return None, ExecutionResult(errors=[refused], invalid=True)
+        except RecursionError:
+            # Unreachable after check_text; kept so no input can make it a 500.
+            refused = limits.QueryRefused("QUERY_TOO_DEEP", "Query nested too deeply.")
+            return None, ExecutionResult(errors=[refused], invalid=True)
+        return document, error
+
+    @classmethod
+    def format_error(cls, error):
+        if isinstance(error, limits.QueryRefused):
+            return refusal_body(error)
+        return super().format_error(error)
