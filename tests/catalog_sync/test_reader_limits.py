@@ -85,8 +85,8 @@ def test_too_many_rows_are_refused_in_every_format(tmp_path):
 
     # Then each is refused as a whole
     message = (
-        "Tệp có hơn 100.000 dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn. / The file has "
-        "more than 100,000 data rows; split it into smaller files."
+        "Tệp có hơn 50.000 dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn. / The file has "
+        "more than 50,000 data rows; split it into smaller files."
     )
     assert refusal(xlsx) == refusal(csv) == refusal(data) == ("too_many_rows", message)
     # and exactly the limit is read
