@@ -62,7 +62,8 @@ def bank_notification(request):
     expected = signature(secret, timestamp, body).encode()
     if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected):
         return _error(403, "bad_signature", "Chữ ký không hợp lệ", "invalid signature")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW.seconds:
+    fresh = timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+    if not fresh or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW.seconds:
         return _error(400, "stale", "Thông báo quá cũ", "timestamp outside the allowed window")
     try:
         data = json.loads(body)
