@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, InternalError, transaction
 from django.utils import timezone
 
 from catalog_sync.limits import column_limits
@@ -522,6 +522,11 @@ def import_registry(
     return report
 
 
+# What the database says about the rows themselves (a value, a constraint, a trigger's
+# RAISE). A lost connection or a bug in a query is no row's fault: it stops the import.
+ROW_REFUSED = (DataError, IntegrityError, InternalError)
+
+
 def write_chunk(writer: ChunkWriter, chunk: list[list[ValidatedRow]], report: ImportReport) -> None:
     """Write a chunk in one transaction; if the database refuses it, write it again one
     product per transaction, so only the products it refuses are left out (and reported
@@ -530,12 +535,12 @@ def write_chunk(writer: ChunkWriter, chunk: list[list[ValidatedRow]], report: Im
     try:
         _write_atomically(writer, chunk, report)
         return
-    except DatabaseError:
+    except ROW_REFUSED:
         pass
     for group in chunk:
         try:
             _write_atomically(writer, [group], report)
-        except DatabaseError as error:
+        except ROW_REFUSED as error:
             report.accepted -= len(group)
             report.rejections.extend(_write_failed(row, error) for row in group)
 
@@ -545,7 +550,7 @@ def _write_atomically(writer: ChunkWriter, groups, report: ImportReport) -> None
     try:
         with transaction.atomic():
             writer.write(groups, counts)
-    except DatabaseError:
+    except ROW_REFUSED:
         # Saleor objects the writer cached (a province's attribute value) may have been
         # created in the transaction just rolled back.
         writer.scaffold = catalog.ensure_scaffold()
@@ -555,7 +560,7 @@ def _write_atomically(writer: ChunkWriter, groups, report: ImportReport) -> None
     report.unchanged += counts.unchanged
 
 
-def _write_failed(row: ValidatedRow, error: DatabaseError) -> Rejection:
+def _write_failed(row: ValidatedRow, error: Exception) -> Rejection:
     reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
     return Rejection(
         row.row,

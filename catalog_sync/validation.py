@@ -400,6 +400,7 @@ _FIELD_NAMES: dict[str, tuple[str, str]] = {
     "sku": ("Mã SKU", "The SKU"),
 }
 _SHOWN_CHARACTERS = 40
+_FOLDED_KEYS = frozenset({"product_name", "producer_name", "decision_number"})
 # PostgreSQL text cannot hold NUL, and UTF-8 has no lone surrogates (a JSON file can
 # spell one as "\ud800"): such a value can be neither stored nor shown.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -443,9 +444,11 @@ def _check_lengths(
     too_long = set()
     for name, limit in limits.max_length.items():
         value = values.get(name, "") if name not in skip else ""
-        # The folded key (name_key, decision_key) is stored too; fold() may lengthen
-        # a few characters ("İ" lower-cases to two).
-        length = max(len(value), len(fold(value))) if value else 0
+        length = len(value)
+        if name in _FOLDED_KEYS and value and not value.isascii():
+            # The folded key (name_key, decision_key) is stored too, and fold() is not
+            # obviously never longer (lower() turns "İ" into two characters).
+            length = max(length, len(fold(value)))
         if length <= limit:
             continue
         too_long.add(name)

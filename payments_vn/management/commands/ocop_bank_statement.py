@@ -4,7 +4,7 @@ import logging
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DataError, IntegrityError, InternalError
 
 from payments_vn.matching import record_bank_credit
 from payments_vn.models import BankTransaction
@@ -30,7 +30,8 @@ class Command(BaseCommand):
         for number, credit in statement.credits:
             try:
                 row, created = record_bank_credit(credit, BankTransaction.Source.STATEMENT)
-            except DatabaseError as error:  # rolled back: nothing of this row was written
+            except (DataError, IntegrityError, InternalError) as error:
+                # The row's own fault (a value, a constraint): rolled back, nothing written.
                 logger.exception("Statement row %s could not be recorded", number)
                 reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
                 problems.append((number, f"không ghi được / could not be recorded: {reason}"))
