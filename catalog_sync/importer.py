@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, InternalError, transaction
 from django.utils import timezone
 
+from catalog_sync.limits import column_limits
 from catalog_sync.readers import read_registry
 from catalog_sync.validation import Rejection, ValidatedRow, validate_rows
 from common.text import fold, slug_for
@@ -191,7 +192,10 @@ def import_registry(
     registry = read_registry(path, sheet=sheet)
     settings = ports.settings().marketplace_settings()
     valid, rejections = validate_rows(
-        registry.rows, as_of=as_of, validity_months=settings.certificate_validity_months
+        registry.rows,
+        as_of=as_of,
+        validity_months=settings.certificate_validity_months,
+        limits=column_limits(),
     )
     valid, sku_rejections = reject_sku_clashes(valid)
     report = ImportReport(rejections=rejections + sku_rejections)
@@ -203,8 +207,60 @@ def import_registry(
 
     writer = ports.catalogue().registry_writer(as_of, Path(path).name)
     for chunk in chunked(group_by_product(valid), chunk_size):
-        with transaction.atomic():
-            writer.write(chunk, report)
+        write_chunk(writer, chunk, report)
         if progress:
             progress(sum(len(group) for group in chunk))
+    report.rejected = len({r.row for r in report.rejections})
     return report
+
+
+# What the database says about the rows themselves (a value, a constraint, a trigger's
+# RAISE). A lost connection or a bug in a query is no row's fault: it stops the import.
+ROW_REFUSED = (DataError, IntegrityError, InternalError)
+
+
+def write_chunk(writer, chunk: list[list[ValidatedRow]], report: ImportReport) -> None:
+    """Write a chunk (with the catalogue port's ``registry_writer``) in one transaction;
+    if the database refuses it, write it again one
+    product per transaction, so only the products it refuses are left out (and reported
+    as ``write_failed``). Validation should leave nothing for the database to refuse:
+    this is the net under it, never a half-written product."""
+    try:
+        _write_atomically(writer, chunk, report)
+        return
+    except ROW_REFUSED:
+        pass
+    for group in chunk:
+        try:
+            _write_atomically(writer, [group], report)
+        except ROW_REFUSED as error:
+            report.accepted -= len(group)
+            report.rejections.extend(_write_failed(row, error) for row in group)
+
+
+def _write_atomically(writer, groups, report: ImportReport) -> None:
+    counts = ImportReport()
+    try:
+        with transaction.atomic():
+            writer.write(groups, counts)
+    except ROW_REFUSED:
+        # Shop objects the writer cached (a province's attribute value) may have been
+        # created in the transaction just rolled back.
+        writer.forget_cached_objects()
+        raise
+    report.created += counts.created
+    report.updated += counts.updated
+    report.unchanged += counts.unchanged
+
+
+def _write_failed(row: ValidatedRow, error: Exception) -> Rejection:
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+    return Rejection(
+        row.row,
+        "",
+        "write_failed",
+        f"Cơ sở dữ liệu từ chối ghi sản phẩm '{row.product_name[:40]}' ({reason}); các "
+        "dòng khác vẫn được nhập. Báo cho quản trị viên.",
+        f"The database refused to write the product '{row.product_name[:40]}' ({reason}); "
+        "the other rows were imported. Tell an administrator.",
+    )

@@ -12,7 +12,7 @@ class ImportRun(models.Model):
         PENDING = "pending", "Đang chờ / Pending"
         RUNNING = "running", "Đang nhập / Running"
         DONE = "done", "Hoàn tất / Done"
-        FAILED = "failed", "Lỗi tệp / File error"
+        FAILED = "failed", "Thất bại / Failed"
 
     file = models.FileField(upload_to="ocop-registry-uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
@@ -27,6 +27,8 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When the task took it: the sweeper closes runs "running" for too long from here.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

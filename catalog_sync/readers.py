@@ -12,9 +12,11 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from common.text import compact_key, fold, normalize_text
 
@@ -169,6 +171,22 @@ class RegistryFile:
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".json")
 
+# What a file may hold, checked before it is parsed (sizes) or while it is (rows,
+# columns, shared strings), so a small file that inflates to gigabytes is refused as a
+# file, in little memory (a file of 50,000 rows that are all wrong peaks ~250 MB, most
+# of it the rejections). Far above any real list: the national one has ~17,000 rows and
+# about 25 columns.
+MAX_ROWS = 50_000  # data rows, blank ones included
+MAX_COLUMNS = 1_024  # a value beyond column AMJ; empty formatted cells do not count
+MAX_TEXT_FILE_BYTES = {".csv": 50 * 1024 * 1024, ".json": 20 * 1024 * 1024}
+MAX_XLSX_INFLATED_BYTES = 512 * 1024 * 1024  # all parts, as the zip declares them
+# Each XML part read whole (workbook, relationships, styles…): all but the worksheets,
+# which are streamed, and the shared strings, which are counted as they are read.
+MAX_XLSX_PART_BYTES = 16 * 1024 * 1024
+MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_STRINGS_MEMORY = 100 * 1024 * 1024  # bytes the shared strings take in memory
+MAX_JSON_DEPTH = 10  # a row is depth 2; a cell holding a list or object adds to it
+
 
 def read_registry(path: str | Path, sheet: str | None = None) -> RegistryFile:
     """Open a registry file; raises RegistryFileError when it cannot be imported at all."""
@@ -188,8 +206,11 @@ def read_registry(path: str | Path, sheet: str | None = None) -> RegistryFile:
             f"Format '{extension or path.name}' is not supported; save the file as .xlsx, "
             ".csv (UTF-8) or .json.",
         )
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise _empty_file()
+    if size > MAX_TEXT_FILE_BYTES.get(extension, size):
+        raise _too_large(MAX_TEXT_FILE_BYTES[extension])
     if extension == ".csv":
         return _read_csv(path)
     if extension == ".xlsx":
@@ -273,6 +294,50 @@ def _unreadable(detail_vi: str, detail_en: str) -> RegistryFileError:
     )
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _too_large(limit: int) -> RegistryFileError:
+    return RegistryFileError(
+        "file_too_large",
+        f"Tệp lớn hơn {_megabytes(limit)}; hãy chia thành nhiều tệp nhỏ hơn.",
+        f"The file is larger than {_megabytes(limit)}; split it into smaller files.",
+    )
+
+
+def _too_many_rows() -> RegistryFileError:
+    return RegistryFileError(
+        "too_many_rows",
+        f"Tệp có hơn {MAX_ROWS:,} dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.".replace(
+            ",", "."
+        ),
+        f"The file has more than {MAX_ROWS:,} data rows; split it into smaller files.",
+    )
+
+
+def _too_many_columns(row_number: int) -> RegistryFileError:
+    return RegistryFileError(
+        "too_many_columns",
+        f"Dòng {row_number} có dữ liệu ở sau cột thứ {MAX_COLUMNS:,}; danh sách OCOP chỉ "
+        "cần khoảng 25 cột. Xoá các ô thừa ở bên phải.".replace(",", "."),
+        f"Row {row_number} has data beyond column {MAX_COLUMNS:,}; an OCOP list needs "
+        "about 25 columns. Delete the stray cells on the right.",
+    )
+
+
+def _checked_rows(
+    rows: Iterable[tuple[int, Sequence[str]]],
+) -> Iterator[tuple[int, Sequence[str]]]:
+    """Rows (header first) within MAX_ROWS and MAX_COLUMNS; RegistryFileError past them."""
+    for count, (row_number, cells) in enumerate(rows):
+        if count > MAX_ROWS:  # the header is not a data row
+            raise _too_many_rows()
+        if len(cells) > MAX_COLUMNS and any(str(cell).strip() for cell in cells[MAX_COLUMNS:]):
+            raise _too_many_columns(row_number)
+        yield row_number, cells
+
+
 # --- CSV ---------------------------------------------------------------------------
 
 
@@ -327,17 +392,18 @@ def _read_csv(path: Path) -> RegistryFile:
         raise _empty_file()
     header_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(header_line))
+    # Record numbers, not physical lines: a quoted cell with a line break is still one
+    # row in a spreadsheet, and that row number is what a clerk will look for.
+    records = _checked_rows(enumerate(reader, start=1))
     try:
-        headers = next(reader)
+        _, headers = next(records)
     except csv.Error as error:
         raise _unreadable(f"lỗi định dạng CSV ({error}).", f"malformed CSV ({error}).") from None
     columns, positions, unknown = _map_header(headers)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        # Record numbers, not physical lines: a quoted cell with a line break is still one
-        # row in a spreadsheet, and that row number is what a clerk will look for.
         try:
-            for row_number, cells in enumerate(reader, start=2):
+            for row_number, cells in records:
                 row = _row_dict(cells, positions)
                 if row is not None:
                     yield row_number, row
@@ -373,10 +439,140 @@ def cell_text(value: object) -> str:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> RegistryFile:
+    _check_inflated_size(path)
     try:
         return _read_xlsx_direct(path, sheet)
     except _UnusualWorkbook:
+        # openpyxl loads every shared string before yielding a row: count them first.
+        _check_shared_strings_of_package(path)
         return _read_xlsx_openpyxl(path, sheet)
+
+
+def _check_inflated_size(path: Path) -> None:
+    """Refuse a workbook whose parts inflate past MAX_XLSX_INFLATED_BYTES, unparsed.
+
+    The sizes are the zip's own declarations, and zipfile never inflates a part past
+    its declared size (a part that lies fails its CRC check: file_unreadable)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise _xlsx_unreadable(error) from None
+    inflated = sum(member.file_size for member in members)
+    read_whole = [
+        member
+        for member in members
+        if member.filename.lower().endswith((".xml", ".rels"))
+        and "worksheets/" not in member.filename.lower()
+        and not member.filename.lower().endswith("sharedstrings.xml")
+    ]
+    oversized = next((m for m in read_whole if m.file_size > MAX_XLSX_PART_BYTES), None)
+    if oversized is not None:
+        raise RegistryFileError(
+            "xlsx_too_large",
+            f"Phần '{oversized.filename[:60]}' của tệp Excel giải nén ra "
+            f"{_megabytes(oversized.file_size)}, quá mức {_megabytes(MAX_XLSX_PART_BYTES)}.",
+            f"The workbook's part '{oversized.filename[:60]}' inflates to "
+            f"{_megabytes(oversized.file_size)}, more than {_megabytes(MAX_XLSX_PART_BYTES)}.",
+        )
+    if inflated > MAX_XLSX_INFLATED_BYTES:
+        raise RegistryFileError(
+            "xlsx_too_large",
+            f"Tệp Excel giải nén ra {_megabytes(inflated)}, quá mức "
+            f"{_megabytes(MAX_XLSX_INFLATED_BYTES)}; hãy chia thành nhiều tệp nhỏ hơn.",
+            f"The workbook inflates to {_megabytes(inflated)}, more than "
+            f"{_megabytes(MAX_XLSX_INFLATED_BYTES)}; split it into smaller files.",
+        )
+
+
+class _SharedStringBudget:
+    """Counts shared strings as they are read; refuses past MAX_SHARED_STRINGS or
+    MAX_SHARED_STRINGS_MEMORY (what the kept strings take, not what the XML says)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.memory = 0
+
+    def add(self, text: str) -> None:
+        self.count += 1
+        self.memory += sys.getsizeof(text) + 8  # the string and its slot in the list
+        if self.count > MAX_SHARED_STRINGS:
+            self.refuse_count()
+        if self.memory > MAX_SHARED_STRINGS_MEMORY:
+            self.refuse_memory()
+
+    @staticmethod
+    def refuse_count() -> NoReturn:
+        raise RegistryFileError(
+            "xlsx_too_many_shared_strings",
+            f"Tệp Excel có hơn {MAX_SHARED_STRINGS:,} chuỗi văn bản dùng chung; hãy lưu "
+            "lại tệp bằng Excel hoặc chia thành nhiều tệp nhỏ hơn.".replace(",", "."),
+            f"The workbook holds more than {MAX_SHARED_STRINGS:,} shared strings; save "
+            "it again with Excel or split it into smaller files.",
+        )
+
+    @staticmethod
+    def refuse_memory() -> NoReturn:
+        raise RegistryFileError(
+            "xlsx_shared_strings_too_large",
+            f"Văn bản trong tệp Excel chiếm hơn {_megabytes(MAX_SHARED_STRINGS_MEMORY)}; "
+            "hãy chia thành nhiều tệp nhỏ hơn.",
+            f"The workbook's text takes more than {_megabytes(MAX_SHARED_STRINGS_MEMORY)}; "
+            "split it into smaller files.",
+        )
+
+
+_SHARED_ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+
+
+def _check_shared_string_count(source) -> None:
+    """Count <si> items in the raw bytes, before any is parsed: a regular expression
+    runs through 300 MB in a second, where building the elements takes a minute.
+    (Escaped text cannot hold "<si", so nothing is counted that is not an item.)"""
+    count, tail = 0, b""
+    while chunk := source.read(1 << 20):
+        buffer = tail + chunk
+        boundary = max(len(buffer) - 64, 0)
+        count += sum(1 for m in _SHARED_ITEM_START.finditer(buffer) if m.start() < boundary)
+        tail = buffer[boundary:]
+        if count > MAX_SHARED_STRINGS:
+            _SharedStringBudget.refuse_count()
+    count += len(_SHARED_ITEM_START.findall(tail))
+    if count > MAX_SHARED_STRINGS:
+        _SharedStringBudget.refuse_count()
+
+
+def _check_shared_strings_of_package(path: Path) -> None:
+    """Count the shared strings of any workbook flavour (strict OOXML included)."""
+    import zipfile
+
+    from lxml import etree
+
+    budget = _SharedStringBudget()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if not name.lower().endswith("sharedstrings.xml"):
+                    continue
+                with archive.open(name) as source:
+                    _check_shared_string_count(source)
+                with archive.open(name) as source:
+                    for _event, item in etree.iterparse(
+                        source, tag="{*}si", resolve_entities=False, no_network=True
+                    ):
+                        budget.add("".join(item.itertext()))
+                        _drop_parsed(item)
+    except (zipfile.BadZipFile, OSError, etree.XMLSyntaxError) as error:
+        raise _xlsx_unreadable(error) from None
+
+
+def _drop_parsed(element) -> None:
+    """Free an element and its finished siblings: iterparse keeps the tree otherwise."""
+    element.clear()
+    while element.getprevious() is not None:
+        del element.getparent()[0]
 
 
 def _sheet_not_found(sheet: str, names: list[str]) -> RegistryFileError:
@@ -410,6 +606,7 @@ def _xlsx_unreadable(error: Exception) -> RegistryFileError:
 
 def _registry_from_sheet_rows(sheet_rows: Iterator[tuple[int, list[str]]], close) -> RegistryFile:
     """Shared by both XLSX paths: row 1 is the header, the rest are streamed."""
+    sheet_rows = _checked_rows(sheet_rows)
     try:
         first = next(sheet_rows, None)
         if first is None:
@@ -492,6 +689,9 @@ def _shared_strings(archive, part: str | None) -> list[str]:
     if part is None:
         return []
     strings: list[str] = []
+    budget = _SharedStringBudget()
+    with archive.open(part) as source:
+        _check_shared_string_count(source)
     with archive.open(part) as source:
         for _event, item in etree.iterparse(
             source, tag=_SHARED_ITEM_TAG, resolve_entities=False, no_network=True
@@ -503,8 +703,10 @@ def _shared_strings(archive, part: str | None) -> list[str]:
                     pieces.append(child.text or "")
                 elif child.tag == _RUN_TAG:
                     pieces.extend(t.text or "" for t in child.iter(_TEXT_TAG))
-            strings.append("".join(pieces))
-            item.clear()
+            text = "".join(pieces)
+            budget.add(text)
+            strings.append(text)
+            _drop_parsed(item)
     return strings
 
 
@@ -592,6 +794,12 @@ def _sheet_xml_rows(source, shared: list[str], date_styles: set[int], epoch):
     from openpyxl.utils.cell import column_index_from_string
     from openpyxl.utils.datetime import from_excel
 
+    def _column_index(letters: str) -> int:
+        try:
+            return column_index_from_string(letters)
+        except ValueError:  # not a column ("ZZZZ", "1A"): past any limit
+            return MAX_COLUMNS + 1
+
     def value_of(cell) -> str:
         # One pass over the children: lxml's find() re-parses its path on every call.
         raw = formula = inline = None
@@ -611,7 +819,10 @@ def _sheet_xml_rows(source, shared: list[str], date_styles: set[int], epoch):
             return ""
         kind = cell.get("t", "n")
         if kind == "s":
-            return shared[int(raw)]
+            index = int(raw)
+            if index < 0:
+                raise IndexError(f"shared string {index}")
+            return shared[index]
         if kind == "b":
             return "TRUE" if raw.strip() == "1" else "FALSE"
         if kind == "n":
@@ -625,6 +836,17 @@ def _sheet_xml_rows(source, shared: list[str], date_styles: set[int], epoch):
             return raw
         return raw  # "str" (cached formula text), "e" (error), "d" (ISO date)
 
+    try:
+        yield from _rows_of(source, value_of, _column_index)
+    except (etree.XMLSyntaxError, ValueError, IndexError, KeyError) as error:
+        # A damaged part, a cell pointing past the shared strings, a style that is
+        # not a number: the file is refused as a whole, never half-read.
+        raise _xlsx_unreadable(error) from None
+
+
+def _rows_of(source, value_of, column_index):
+    from lxml import etree
+
     columns: dict[str, int] = {}
     expected_row = 0
     for _event, element in etree.iterparse(
@@ -635,18 +857,23 @@ def _sheet_xml_rows(source, shared: list[str], date_styles: set[int], epoch):
         cells: list[str] = []
         for cell in element.iter(_CELL_TAG):
             reference = cell.get("r")
+            column = len(cells) + 1
             if reference:
                 letters = reference.rstrip("0123456789")
                 column = columns.get(letters)
                 if column is None:
-                    column = columns[letters] = column_index_from_string(letters)
-                if column > len(cells) + 1:
-                    cells.extend([""] * (column - 1 - len(cells)))
+                    column = columns[letters] = column_index(letters)
+            if column > MAX_COLUMNS:
+                # A formatted empty cell far right is common; a value there is refused
+                # before a row of 16,384 cells is built.
+                if value_of(cell).strip():
+                    raise _too_many_columns(row_number)
+                continue
+            if column > len(cells) + 1:
+                cells.extend([""] * (column - 1 - len(cells)))
             cells.append(value_of(cell))
-        element.clear()
         # Drop finished rows from the tree, or memory grows with the sheet.
-        while element.getprevious() is not None:
-            del element.getparent()[0]
+        _drop_parsed(element)
         yield row_number, cells
 
 
@@ -667,8 +894,14 @@ def _read_xlsx_openpyxl(path: Path, sheet: str | None) -> RegistryFile:
         raise
 
     def sheet_rows() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(value) for value in values]
+        # Dimensions were reset (writers store wrong ones): bound the rows read instead;
+        # one past the limit is enough for _checked_rows to refuse the file.
+        rows = worksheet.iter_rows(max_row=MAX_ROWS + 2, values_only=True)
+        try:
+            for number, values in enumerate(rows, start=1):
+                yield number, [cell_text(value) for value in values]
+        except Exception as error:  # openpyxl's errors on a damaged sheet are of any kind
+            raise _xlsx_unreadable(error) from None
 
     return _registry_from_sheet_rows(sheet_rows(), workbook.close)
 
@@ -686,6 +919,31 @@ def _json_invalid(detail_vi: str, detail_en: str) -> RegistryFileError:
     )
 
 
+def _json_too_deep() -> RegistryFileError:
+    return RegistryFileError(
+        "json_too_deep",
+        f"Tệp JSON lồng nhau quá {MAX_JSON_DEPTH} cấp; mỗi dòng phải là một đối tượng "
+        "gồm các giá trị đơn giản.",
+        f"The JSON file is nested more than {MAX_JSON_DEPTH} levels deep; each row must be "
+        "an object of plain values.",
+    )
+
+
+def _json_depth(data: object) -> int:
+    """How deeply lists and objects nest (a list of objects of text is 2), iteratively."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            stack.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return deepest
+
+
 def _json_cell(value: object) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
@@ -697,12 +955,18 @@ def _read_json(path: Path) -> RegistryFile:
     if not text.strip():
         raise _empty_file()
     try:
-        data = json.loads(text)
+        # Whole numbers stay text: a price is read like a cell, and a 5,000-digit number
+        # is no int() to convert (Python refuses past 4,300 digits).
+        data = json.loads(text, parse_int=str)
     except json.JSONDecodeError as error:
         raise _json_invalid(
             f"lỗi cú pháp ở dòng {error.lineno}, cột {error.colno}.",
             f"syntax error at line {error.lineno}, column {error.colno}.",
         ) from None
+    except RecursionError:  # nested deeper than the parser goes (about 1,000 levels)
+        raise _json_too_deep() from None
+    if _json_depth(data) > MAX_JSON_DEPTH:
+        raise _json_too_deep()
     if not isinstance(data, list):
         raise _json_invalid("nội dung không phải là danh sách.", "the top level is not a list.")
     for index, item in enumerate(data):
@@ -713,9 +977,13 @@ def _read_json(path: Path) -> RegistryFile:
             )
     if not data:
         return RegistryFile("json", {}, [], iter(()))
+    if len(data) > MAX_ROWS:
+        raise _too_many_rows()
     keys: dict[str, None] = {}
-    for item in data:
+    for index, item in enumerate(data):
         keys.update(dict.fromkeys(item))
+        if len(keys) > MAX_COLUMNS:
+            raise _too_many_columns(index + 2)
     columns, positions, unknown = _map_header(list(keys))
     by_key = {list(keys)[index]: name for index, name in positions.items()}
 

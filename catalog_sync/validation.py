@@ -16,10 +16,11 @@ from functools import lru_cache
 from dateutil.relativedelta import relativedelta
 
 from catalog_sync.authority import IssuingLevel, allowed_levels, issuing_level, legal_basis
+from catalog_sync.limits import FieldLimits, model_limits
 from catalog_sync.readers import CANONICAL_FIELDS
 from common.dates import parse_date
 from common.groups import ProductSet, resolve_product_group
-from common.money import parse_vnd, parse_whole_number
+from common.money import parse_vnd, parse_whole_number, whole_digits
 from common.text import fold, normalize_multiline, normalize_text, word_key
 from common.units import Origin, OriginError, resolve_origin
 
@@ -27,7 +28,8 @@ DEFAULT_VALIDITY_MONTHS = 36
 STAR_SCORE_BANDS: dict[int, tuple[int, int]] = {3: (50, 69), 4: (70, 89), 5: (90, 100)}
 
 
-@dataclass(frozen=True)
+# Slots: a file of 50,000 bad rows holds ~400,000 of these at once.
+@dataclass(frozen=True, slots=True)
 class Rejection:
     row: int
     field: str
@@ -106,7 +108,7 @@ def parse_stars(text: str) -> int | None:
     if _STAR_GLYPHS.match(text):
         return text.count("★") + text.count("⭐")
     match = _STAR_TEXT.match(fold(text))
-    return int(match.group(1)) if match else None
+    return whole_digits(match.group(1)) if match else None
 
 
 _WEIGHT = re.compile(r"^(.*?)\s*(kg|g|gr|gram|grams|gam)?\.?$", re.IGNORECASE)
@@ -121,7 +123,7 @@ def parse_weight_grams(text: str) -> int | None:
         kilos = re.match(r"^(\d+)(?:[.,](\d{1,3}))?$", number)
         if not kilos:
             return None
-        return int(kilos.group(1)) * 1000 + int((kilos.group(2) or "0").ljust(3, "0"))
+        return whole_digits(kilos.group(1)) * 1000 + int((kilos.group(2) or "0").ljust(3, "0"))
     return parse_whole_number(number)
 
 
@@ -213,10 +215,20 @@ def validate_row(
     *,
     as_of: dt.date,
     validity_months: int = DEFAULT_VALIDITY_MONTHS,
+    limits: FieldLimits | None = None,
 ) -> ValidatedRow | list[Rejection]:
-    """A typed row ready to import, or every reason why it cannot be imported."""
+    """A typed row ready to import, or every reason why it cannot be imported.
+
+    ``limits`` are the column sizes (catalog_sync.limits; the model fields' by default):
+    a row accepted here fits every column it is written to.
+    """
+    limits = limits or model_limits()
     errors = _RowErrors(row_number)
     values = {name: normalize_text(raw.get(name)) for name in _TEXT_FIELDS}
+    description = normalize_multiline(raw.get("description"))
+    # Fields already refused as unstorable are not checked further.
+    unusable = _check_characters({**values, "description": description}, errors)
+    too_long = unusable | _check_lengths(values, limits, errors, skip=unusable)
     text = values.__getitem__
 
     product_name = text("product_name")
@@ -254,24 +266,34 @@ def validate_row(
     )
 
     authority = text("issuing_authority")
-    level = _check_authority(authority, stars, decision_date, errors)
+    level = (
+        None
+        if "issuing_authority" in too_long
+        else _check_authority(authority, stars, decision_date, errors)
+    )
 
     product_set = _check_product_group(text("product_group"), errors)
-    origin = _check_origin(text("province"), text("commune"), text("legacy_district"), errors)
+    origin = (
+        None
+        if too_long & {"province", "commune", "legacy_district"}
+        else _check_origin(text("province"), text("commune"), text("legacy_district"), errors)
+    )
 
     price = _check_price(text("price_vnd"), errors)
     stock = _check_stock(text("stock"), errors)
     weight = _check_weight(text("weight_grams"), errors)
+    numbers = {"price_vnd": price, "stock": stock, "weight_grams": weight}
+    _check_magnitudes(numbers, values, limits, errors)
     score = _check_score(text("score"), stars, errors)
     producer_type = _check_producer_type(text("producer_type"), producer_name, errors)
 
     email = text("producer_email")
-    if email and not _EMAIL.match(email):
+    if email and "producer_email" not in too_long and not _EMAIL.match(email):
         errors.add(
             "producer_email",
             "producer_email_invalid",
-            f"Email '{email}' không đúng định dạng (ví dụ: htx@example.vn).",
-            f"Email '{email}' is not a valid address (e.g. htx@example.vn).",
+            f"Email '{_shown(email)}' không đúng định dạng (ví dụ: htx@example.vn).",
+            f"Email '{_shown(email)}' is not a valid address (e.g. htx@example.vn).",
         )
 
     if errors.items:
@@ -283,7 +305,7 @@ def validate_row(
         row=row_number,
         product_name=product_name,
         product_set=product_set,
-        description=normalize_multiline(raw.get("description")),
+        description=description,
         price_vnd=price,
         weight_grams=weight,
         stock=stock or 0,
@@ -304,6 +326,122 @@ def validate_row(
         score=score,
         legal_basis=legal_basis(decision_date),
     )
+
+
+# What the length messages call each limited field.
+_FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "product_name": ("Tên sản phẩm", "The product name"),
+    "producer_name": ("Tên chủ thể", "The producer name"),
+    "producer_tax_code": ("Mã số thuế", "The tax code"),
+    "producer_phone": ("Số điện thoại", "The phone number"),
+    "producer_email": ("Email", "The e-mail address"),
+    "decision_number": ("Số quyết định", "The decision number"),
+    "issuing_authority": ("Cơ quan công nhận", "The issuing authority"),
+    "province": ("Tên tỉnh/thành phố", "The province name"),
+    "commune": ("Tên xã/phường", "The commune name"),
+    "legacy_district": ("Tên huyện", "The district name"),
+    "sku": ("Mã SKU", "The SKU"),
+}
+_SHOWN_CHARACTERS = 40
+_FOLDED_KEYS = frozenset({"product_name", "producer_name", "decision_number"})
+# PostgreSQL text cannot hold NUL, and UTF-8 has no lone surrogates (a JSON file can
+# spell one as "\ud800"): such a value can be neither stored nor shown.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _shown(value: str) -> str:
+    """The start of a long value, enough for a clerk to find the cell, printable."""
+    if len(value) > _SHOWN_CHARACTERS:
+        value = value[:_SHOWN_CHARACTERS] + "…"
+    return _UNSTORABLE.sub(lambda m: "␀" if m.group() == "\x00" else "\ufffd", value)
+
+
+def _check_characters(values: dict[str, str], errors: _RowErrors) -> set[str]:
+    """Fields holding a character no column can store (code ``invalid_character``)."""
+    found = set()
+    for name, value in values.items():
+        match = _UNSTORABLE.search(value)
+        if match is None:
+            continue
+        found.add(name)
+        character = f"U+{ord(match.group()):04X}"
+        errors.add(
+            name,
+            "invalid_character",
+            f"Ô {name} chứa ký tự không lưu được ({character}, vị trí {match.start() + 1}): "
+            f"'{_shown(value)}'. Hãy xoá ký tự đó.",
+            f"The {name} cell holds a character that cannot be stored ({character}, at "
+            f"position {match.start() + 1}): '{_shown(value)}'. Remove it.",
+        )
+    return found
+
+
+def _number_vi(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _check_lengths(
+    values: dict[str, str], limits: FieldLimits, errors: _RowErrors, skip: set[str]
+) -> set[str]:
+    """Fields longer than their column (code ``<field>_too_long``); their names."""
+    too_long = set()
+    for name, limit in limits.max_length.items():
+        value = values.get(name, "") if name not in skip else ""
+        length = len(value)
+        if name in _FOLDED_KEYS and value and not value.isascii():
+            # The folded key (name_key, decision_key) is stored too, and fold() is not
+            # obviously never longer (lower() turns "İ" into two characters).
+            length = max(length, len(fold(value)))
+        if length <= limit:
+            continue
+        too_long.add(name)
+        label_vi, label_en = _FIELD_NAMES.get(name, (name, name))
+        errors.add(
+            name,
+            f"{name}_too_long",
+            f"{label_vi} dài {_number_vi(length)} ký tự, quá mức tối đa {_number_vi(limit)} "
+            f"ký tự: '{_shown(value)}'. Hãy rút gọn.",
+            f"{label_en} is {length:,} characters long, more than the {limit:,} allowed: "
+            f"'{_shown(value)}'. Shorten it.",
+        )
+    return too_long
+
+
+# (code, Vietnamese, English) for a number larger than its column holds.
+_MAGNITUDES: dict[str, tuple[str, str, str]] = {
+    "price_vnd": (
+        "price_too_large",
+        "Giá '{value}' vượt quá mức tối đa {limit} đồng.",
+        "The price '{value}' is more than the maximum of {limit} VND.",
+    ),
+    "stock": (
+        "stock_too_large",
+        "Tồn kho '{value}' vượt quá mức tối đa {limit}.",
+        "The stock '{value}' is more than the maximum of {limit}.",
+    ),
+    "weight_grams": (
+        "weight_too_large",
+        "Khối lượng '{value}' vượt quá mức tối đa {limit} g.",
+        "The weight '{value}' is more than the maximum of {limit} g.",
+    ),
+}
+
+
+def _check_magnitudes(
+    numbers: dict[str, int | None], values: dict[str, str], limits: FieldLimits, errors: _RowErrors
+) -> None:
+    for name, number in numbers.items():
+        limit = limits.max_value.get(name)
+        if number is None or limit is None or number <= limit:
+            continue
+        code, message_vi, message_en = _MAGNITUDES[name]
+        shown = _shown(values[name])
+        errors.add(
+            name,
+            code,
+            message_vi.format(value=shown, limit=_number_vi(limit)),
+            message_en.format(value=shown, limit=f"{limit:,}"),
+        )
 
 
 def _check_stars(value: str, errors: _RowErrors) -> int | None:
@@ -329,8 +467,8 @@ def _check_stars(value: str, errors: _RowErrors) -> int | None:
         errors.add(
             "stars",
             "stars_invalid",
-            f"Hạng sao '{value}' không hợp lệ; ghi 3, 4 hoặc 5.",
-            f"Star rating '{value}' is not valid; write 3, 4 or 5.",
+            f"Hạng sao '{_shown(value)}' không hợp lệ; ghi 3, 4 hoặc 5.",
+            f"Star rating '{_shown(value)}' is not valid; write 3, 4 or 5.",
         )
     return None
 
@@ -349,9 +487,9 @@ def _check_decision_date(value: str, as_of: dt.date, errors: _RowErrors) -> dt.d
         errors.add(
             "decision_date",
             "decision_date_invalid",
-            f"Ngày quyết định '{value}' không hợp lệ; ghi dạng ngày/tháng/năm (05/08/2026) "
+            f"Ngày quyết định '{_shown(value)}' không hợp lệ; ghi dạng ngày/tháng/năm (05/08/2026) "
             "hoặc 2026-08-05.",
-            f"Decision date '{value}' is not a valid date; use day/month/year (05/08/2026) "
+            f"Decision date '{_shown(value)}' is not a valid date; use day/month/year (05/08/2026) "
             "or 2026-08-05.",
         )
         return None
@@ -379,9 +517,11 @@ def _check_expiry(
             errors.add(
                 "expiry_date",
                 "expiry_date_invalid",
-                f"Ngày hết hạn '{value}' không hợp lệ; ghi dạng ngày/tháng/năm hoặc để trống "
+                f"Ngày hết hạn '{_shown(value)}' không hợp lệ; ghi dạng ngày/tháng/năm hoặc "
+                "để trống "
                 f"(mặc định {validity_months} tháng kể từ ngày quyết định).",
-                f"Expiry date '{value}' is not a valid date; use day/month/year or leave it "
+                f"Expiry date '{_shown(value)}' is not a valid date; use day/month/year or "
+                "leave it "
                 f"empty ({validity_months} months from the decision date).",
             )
             return None, True
@@ -435,9 +575,10 @@ def _check_authority(
         errors.add(
             "issuing_authority",
             "issuing_authority_unknown",
-            f"Không nhận ra cơ quan công nhận '{authority}'. Ghi như: Bộ Nông nghiệp và Môi "
+            f"Không nhận ra cơ quan công nhận '{_shown(authority)}'. Ghi như: Bộ Nông "
+            "nghiệp và Môi "
             "trường, UBND tỉnh …, UBND huyện …",
-            f"Issuing authority '{authority}' is not recognised. Write e.g. Bộ Nông nghiệp "
+            f"Issuing authority '{_shown(authority)}' is not recognised. Write e.g. Bộ Nông nghiệp "
             "và Môi trường (ministry), UBND tỉnh … (province), UBND huyện … (district).",
         )
         return None
@@ -451,9 +592,10 @@ def _check_authority(
             "issuing_authority",
             "issuing_level_mismatch",
             f"Sản phẩm {stars} sao công nhận ngày {decision_date:%d/%m/%Y} phải do {required_vi} "
-            f"công nhận (theo {basis}), nhưng '{authority}' là {level.label_vi}.",
+            f"công nhận (theo {basis}), nhưng '{_shown(authority)}' là {level.label_vi}.",
             f"A {stars}-star product recognised on {decision_date:%d/%m/%Y} must be recognised "
-            f"at {required_en} level (under {basis}), but '{authority}' is {level.label_en}.",
+            f"at {required_en} level (under {basis}), but '{_shown(authority)}' is "
+            f"{level.label_en}.",
         )
     return level
 
@@ -473,9 +615,10 @@ def _check_product_group(value: str, errors: _RowErrors) -> ProductSet | None:
         errors.add(
             "product_group",
             "product_group_unknown",
-            f"Không nhận ra nhóm/bộ sản phẩm '{value}'. Ghi tên bộ sản phẩm theo Quyết định "
+            f"Không nhận ra nhóm/bộ sản phẩm '{_shown(value)}'. Ghi tên bộ sản phẩm theo "
+            "Quyết định "
             "148/QĐ-TTg hoặc mã bộ 1–26.",
-            f"Product group '{value}' is not recognised. Use a product set name of "
+            f"Product group '{_shown(value)}' is not recognised. Use a product set name of "
             "Decision 148/QĐ-TTg or a set code 1–26.",
         )
     return product_set
@@ -492,13 +635,14 @@ def _check_origin(province: str, commune: str, district: str, errors: _RowErrors
 def _check_price(value: str, errors: _RowErrors) -> int | None:
     price = parse_vnd(value) if value else None
     if price is None or price <= 0:
-        shown = value or "(trống)"
+        shown = _shown(value) or "(trống)"
         errors.add(
             "price_vnd",
             "price_invalid",
             f"Giá '{shown}' không hợp lệ: phải là số tiền nguyên dương tính bằng đồng, "
             "ví dụ 125000 hoặc 125.000.",
-            f"Price '{value or '(empty)'}' is not valid: it must be a positive whole number "
+            f"Price '{_shown(value) or '(empty)'}' is not valid: it must be a positive "
+            "whole number "
             "of VND, e.g. 125000 or 125.000.",
         )
         return None
@@ -513,8 +657,8 @@ def _check_stock(value: str, errors: _RowErrors) -> int | None:
         errors.add(
             "stock",
             "stock_invalid",
-            f"Tồn kho '{value}' không hợp lệ: phải là số nguyên không âm.",
-            f"Stock '{value}' is not valid: it must be a whole number, zero or more.",
+            f"Tồn kho '{_shown(value)}' không hợp lệ: phải là số nguyên không âm.",
+            f"Stock '{_shown(value)}' is not valid: it must be a whole number, zero or more.",
         )
     return stock
 
@@ -527,8 +671,9 @@ def _check_weight(value: str, errors: _RowErrors) -> int | None:
         errors.add(
             "weight_grams",
             "weight_invalid",
-            f"Khối lượng '{value}' không hợp lệ: ghi số gam nguyên dương, ví dụ 500 hoặc 500 g.",
-            f"Weight '{value}' is not valid: give a positive whole number of grams, "
+            f"Khối lượng '{_shown(value)}' không hợp lệ: ghi số gam nguyên dương, ví dụ "
+            "500 hoặc 500 g.",
+            f"Weight '{_shown(value)}' is not valid: give a positive whole number of grams, "
             "e.g. 500 or 500 g.",
         )
         return None
@@ -543,8 +688,8 @@ def _check_score(value: str, stars: int | None, errors: _RowErrors) -> int | Non
         errors.add(
             "score",
             "score_invalid",
-            f"Điểm '{value}' không hợp lệ: phải là số từ 0 đến 100.",
-            f"Score '{value}' is not valid: it must be a number from 0 to 100.",
+            f"Điểm '{_shown(value)}' không hợp lệ: phải là số từ 0 đến 100.",
+            f"Score '{_shown(value)}' is not valid: it must be a number from 0 to 100.",
         )
         return None
     if stars in STAR_SCORE_BANDS:
@@ -568,9 +713,9 @@ def _check_producer_type(value: str, producer_name: str, errors: _RowErrors) -> 
             errors.add(
                 "producer_type",
                 "producer_type_unknown",
-                f"Loại hình chủ thể '{value}' không hợp lệ; ghi: Hợp tác xã, Tổ hợp tác, "
+                f"Loại hình chủ thể '{_shown(value)}' không hợp lệ; ghi: Hợp tác xã, Tổ hợp tác, "
                 "Doanh nghiệp hoặc Hộ kinh doanh.",
-                f"Producer type '{value}' is not valid; write Hợp tác xã (cooperative), Tổ "
+                f"Producer type '{_shown(value)}' is not valid; write Hợp tác xã (cooperative), Tổ "
                 "hợp tác (cooperative group), Doanh nghiệp (enterprise) or Hộ kinh doanh "
                 "(household).",
             )
@@ -582,9 +727,9 @@ def _check_producer_type(value: str, producer_name: str, errors: _RowErrors) -> 
         errors.add(
             "producer_type",
             "producer_type_unknown",
-            f"Không suy ra được loại hình chủ thể từ tên '{producer_name}'; điền cột Loại "
+            f"Không suy ra được loại hình chủ thể từ tên '{_shown(producer_name)}'; điền cột Loại "
             "hình (Hợp tác xã, Tổ hợp tác, Doanh nghiệp hoặc Hộ kinh doanh).",
-            f"The producer type cannot be inferred from the name '{producer_name}'; fill "
+            f"The producer type cannot be inferred from the name '{_shown(producer_name)}'; fill "
             "the producer type column (cooperative, cooperative group, enterprise or "
             "household).",
         )
@@ -596,13 +741,17 @@ def validate_rows(
     *,
     as_of: dt.date,
     validity_months: int = DEFAULT_VALIDITY_MONTHS,
+    limits: FieldLimits | None = None,
 ) -> tuple[list[ValidatedRow], list[Rejection]]:
     """Validate a whole file; repeated certificates after the first are rejected too."""
     accepted: list[ValidatedRow] = []
     rejections: list[Rejection] = []
     first_seen: dict[tuple, int] = {}
+    limits = limits or model_limits()
     for row_number, raw in rows:
-        result = validate_row(row_number, raw, as_of=as_of, validity_months=validity_months)
+        result = validate_row(
+            row_number, raw, as_of=as_of, validity_months=validity_months, limits=limits
+        )
         problems = result if isinstance(result, list) else []
         key = (
             result.certificate_key
@@ -636,9 +785,9 @@ def _duplicate(row_number: int, first_row: int, raw: dict[str, str]) -> Rejectio
         row_number,
         "decision_number",
         "duplicate_row",
-        f"Trùng với dòng {first_row}: cùng quyết định {number}, cùng chủ thể và sản phẩm. "
-        "Xóa dòng lặp.",
-        f"Duplicate of row {first_row}: same decision {number}, producer and product. "
+        f"Trùng với dòng {first_row}: cùng quyết định {_shown(number)}, cùng chủ thể và sản "
+        "phẩm. Xóa dòng lặp.",
+        f"Duplicate of row {first_row}: same decision {_shown(number)}, producer and product. "
         "Remove the repeated row.",
     )
 

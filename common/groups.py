@@ -232,6 +232,6 @@ def resolve_product_group(value: str) -> ProductSet | None:
     text = normalize_text(value)
     if not text:
         return None
-    if text.isdigit():
-        return _SETS_BY_CODE.get(int(text))
+    if text.isascii() and text.isdigit():  # "²".isdigit() is true too; int() refuses it
+        return _SETS_BY_CODE.get(int(text)) if len(text) <= 3 else None
     return _INDEX.get(_key(text))

@@ -63,6 +63,17 @@ def format_vnd(amount) -> str:
     return _formatted(int(whole(Decimal(str(amount)))))
 
 
+# More digits than any amount column holds: a longer number is only compared with a
+# limit, so it is read as 10**40 (int() of a string past 4,300 digits raises).
+MAX_DIGITS = 40
+
+
+def whole_digits(digits: str) -> int:
+    """The number an ASCII digit string writes, capped at 10**MAX_DIGITS."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS
+
+
 _CURRENCY = re.compile(r"\s*(?:vnđ|vnd|đồng|dong|đ|₫|d)\.?$", re.IGNORECASE)
 _PLAIN_INT = re.compile(r"^[0-9]+$")
 
@@ -75,16 +86,16 @@ def parse_whole_number(text: str) -> int | None:
     """
     text = text.replace("\u00a0", " ").strip()
     if _PLAIN_INT.match(text):
-        return int(text)
-    match = re.match(r"^(\d{1,3}(?:([.,\s])\d{3})(?:\2\d{3})*)(?:([.,])(\d+))?$", text)
+        return whole_digits(text)
+    match = re.match(r"^(\d{1,3}(?:([.,\s])\d{3})(?:\2\d{3})*)(?:([.,])(\d+))?$", text, re.ASCII)
     if match:
         separator, decimal_mark, fraction = match.group(2), match.group(3), match.group(4)
         if decimal_mark is not None and (decimal_mark == separator or fraction.strip("0")):
             return None
-        return int(re.sub(r"\D", "", match.group(1)))
-    match = re.match(r"^(\d+)[.,](0+)$", text)
+        return whole_digits(re.sub(r"\D", "", match.group(1)))
+    match = re.match(r"^(\d+)[.,](0+)$", text, re.ASCII)
     if match:
-        return int(match.group(1))
+        return whole_digits(match.group(1))
     return None
 
 

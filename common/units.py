@@ -155,9 +155,11 @@ def _current() -> _Current:
 
 
 def _current_province(text: str) -> int | None:
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²".isdigit() is true too; int() refuses it
+        if len(text) > 2:
+            return None
         code = int(text)
-        return code if len(text) <= 2 and code in PROVINCE_MAPPING else None
+        return code if code in PROVINCE_MAPPING else None
     return _current().province_keys.get(_unit_key(text, _PROVINCE_PREFIXES))
 
 
@@ -345,7 +347,7 @@ def _legacy() -> _Legacy:
 
 def _legacy_provinces(text: str) -> list[_OldProvince]:
     legacy = _legacy()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         province = legacy.provinces_by_code.get(int(text)) if len(text) <= 2 else None
         return [province] if province else []
     return legacy.provinces_by_key.get(_unit_key(text, _PROVINCE_PREFIXES), [])
@@ -372,7 +374,7 @@ def _origin_from_ward(ward, **legacy_names: str) -> Origin:
 def _is_code(text: str) -> bool:
     # "Phường 1" … "Phường 15" are names; GSO commune codes have 5 digits (leading
     # zeros are often lost in spreadsheets, so 3–5 digits are read as a code).
-    return text.isdigit() and 3 <= len(text) <= 5
+    return text.isascii() and text.isdigit() and 3 <= len(text) <= 5
 
 
 def _find_current_ward(province_code: int, commune: str) -> list:

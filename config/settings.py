@@ -156,10 +156,19 @@ LOGGING["loggers"].update(
 # Saleor 2.10's own models still use django.contrib.postgres JSONField.
 SILENCED_SYSTEM_CHECKS = ["fields.W904"]
 
+# A registry import (catalog_sync.tasks) is stopped after this long and marked failed;
+# a run left "running" longer (its worker was killed) is closed by the sweeper below.
+OCOP_IMPORT_RUN_TIME_LIMIT_SECONDS = int(os.environ.get("OCOP_IMPORT_RUN_TIME_LIMIT_SECONDS", 3600))
+
 CELERY_BEAT_SCHEDULE = {
     "ocop-unpublish-expired-products": {
         "task": "catalog_sync.tasks.unpublish_expired_products",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Closes registry imports whose worker died mid-run (catalog_sync.tasks).
+    "ocop-close-stalled-import-runs": {
+        "task": "catalog_sync.tasks.close_stalled_import_runs",
+        "schedule": 600.0,
     },
     # Routes orders and sends notifications whose after-commit task was lost.
     "ocop-route-pending-orders": {

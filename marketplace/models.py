@@ -579,7 +579,7 @@ class StockReservation(models.Model):
     """Stock held for a checkout from the stock check before its payment until its
     order allocates the stock (or the attempt fails, or ``expires_at`` passes): the
     units a buyer is paying for right now, which no other checkout may take meanwhile.
-    Written and read by ``plugins.stock_reservations``."""
+    Written and read by ``saleor_adapter.stock_reservations``."""
 
     checkout_token = models.UUIDField()
     stock = models.ForeignKey(

@@ -127,6 +127,10 @@ class CataloguePort(Protocol):
     def products(self, product_ids: Iterable[int]) -> dict[int, Any]:
         """The products by id (``name``, ``slug``, ``price_amount``, ``is_published``)."""
 
+    def registry_columns(self) -> dict[str, list]:
+        """Registry field → the shop's model fields its value is written to (their
+        lengths and magnitudes bound what validation accepts)."""
+
     def sku_owners(self, skus: list[str]) -> dict[str, tuple[str, str, str]]:
         """SKU → (producer name key, province code, product name key) of the shop's
         product that already has it."""

@@ -5,6 +5,7 @@ anything else is reported, never settled silently."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from common.money import parse_vnd
 from common.text import fold
 from marketplace import ports
 from payments_vn.tables import read_table
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = {
     "order_number": ("ma don hang", "ma don", "so don hang", "order number", "order"),
@@ -30,29 +33,47 @@ class ReconciliationReport:
 
 
 def reconcile_cod_file(path: str | Path) -> ReconciliationReport:
+    """Settle each row on its own: a bad row (unknown order, amount that is no number,
+    a settlement that fails) is reported with its number and reason, the rest go on.
+    The file is read whole first, so a malformed one is refused before anything moves."""
     report = ReconciliationReport()
-    for number, row in read_table(path, COLUMNS, "tệp đối soát COD", "COD reconciliation file"):
-        order = ports.payments().order_by_number(row.get("order_number", ""))
-        status = fold(row.get("status", ""))
-        if order is None:
-            report.problems.append((number, "unknown order / không tìm thấy đơn"))
-            continue
+    rows = list(read_table(path, COLUMNS, "tệp đối soát COD", "COD reconciliation file"))
+    for number, row in rows:
         try:
-            if status in DELIVERED:
-                collected = parse_vnd(row.get("collected", ""))
-                due = ports.payments().cod_amount_due(order)
-                if collected != due:
-                    report.problems.append(
-                        (number, f"collected {collected} ≠ due {due} / số tiền thu hộ lệch")
-                    )
-                    continue
-                ports.payments().collect_cash_on_delivery(order)
-                report.outcomes["collected"] += 1
-            elif status in RETURNED:
-                ports.payments().refuse_delivery(order)
-                report.outcomes["returned"] += 1
-            else:
-                report.problems.append((number, f"unknown status {row.get('status')!r}"))
+            problem = _settle(row, report)
         except ports.payments().NothingToSettle:
             report.outcomes["already settled"] += 1
+            continue
+        except Exception as error:  # the settlement rolled back; the next row goes on
+            logger.exception("COD reconciliation row %s failed", number)
+            reason = (str(error).strip().splitlines() or [""])[0][:200]
+            problem = f"could not settle: {type(error).__name__} {reason} / không xử lý được"
+        if problem:
+            report.problems.append((number, problem))
     return report
+
+
+def _settle(row: dict[str, str], report: ReconciliationReport) -> str | None:
+    """Settle one parcel; the problem to report, or None."""
+    order = ports.payments().order_by_number(row.get("order_number", ""))
+    status = fold(row.get("status", ""))
+    if order is None:
+        return "unknown order / không tìm thấy đơn"
+    if status in DELIVERED:
+        collected_text = row.get("collected", "")
+        collected = parse_vnd(collected_text)
+        if collected is None:
+            shown = collected_text[:40]
+            return f"amount {shown!r} is not a whole number of VND / số tiền thu hộ không hợp lệ"
+        due = ports.payments().cod_amount_due(order)
+        if collected != due:
+            shown = str(collected) if collected < 10**15 else "(too large)"
+            return f"collected {shown} ≠ due {due} / số tiền thu hộ lệch"
+        ports.payments().collect_cash_on_delivery(order)
+        report.outcomes["collected"] += 1
+    elif status in RETURNED:
+        ports.payments().refuse_delivery(order)
+        report.outcomes["returned"] += 1
+    else:
+        return f"unknown status {row.get('status', '')[:40]!r}"
+    return None

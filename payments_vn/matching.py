@@ -31,6 +31,38 @@ class BankCredit:
     booked_at: datetime.datetime
 
 
+# PostgreSQL text cannot hold NUL, and UTF-8 has no lone surrogates.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def credit_problem(bank_transaction_id: str, amount: Decimal, description: str) -> str | None:
+    """Why a credit cannot be recorded as a BankTransaction ("vi / en"), or None.
+
+    The limits are the columns': checked before writing, a bad statement row or
+    notification is refused with its reason, never half-written or a server error."""
+    id_field = BankTransaction._meta.get_field("bank_transaction_id")
+    amount_field = BankTransaction._meta.get_field("amount")
+    largest = Decimal(10) ** (amount_field.max_digits - amount_field.decimal_places) - 1
+    if not bank_transaction_id:
+        return "thiếu mã giao dịch / the transaction id is missing"
+    if len(bank_transaction_id) > id_field.max_length:
+        return (
+            f"mã giao dịch dài {len(bank_transaction_id)} ký tự, tối đa {id_field.max_length}"
+            f" / the transaction id is {len(bank_transaction_id)} characters long, at most "
+            f"{id_field.max_length}"
+        )
+    if _UNSTORABLE.search(bank_transaction_id) or _UNSTORABLE.search(description):
+        return (
+            "mã giao dịch hoặc nội dung chứa ký tự không lưu được (NUL) / the transaction id "
+            "or description holds a character that cannot be stored (NUL)"
+        )
+    if not amount.is_finite() or amount <= 0 or amount != amount.to_integral_value():
+        return "số tiền phải là số đồng nguyên dương / the amount must be a positive whole VND"
+    if amount > largest:
+        return f"số tiền vượt quá {largest:,.0f} đồng / the amount is more than {largest:,.0f} VND"
+    return None
+
+
 def find_reference(description: str) -> str:
     """The order reference in a transfer message; banks may add spaces, dashes or
     lower-case it, or put their own words around it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from common.dates import parse_date
 from common.money import parse_vnd
-from payments_vn.matching import BankCredit
+from payments_vn.matching import BankCredit, credit_problem
 from payments_vn.tables import read_table
 
 COLUMNS = {
@@ -34,18 +35,47 @@ def _booked_at(text: str) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def read_statement(path: str | Path) -> tuple[list[BankCredit], list[int]]:
-    """Credits in a statement, and the row numbers that are not credits (or unreadable)."""
-    credits, skipped = [], []
+@dataclass
+class Statement:
+    """A statement file, row by row: what can be recorded, and why the rest cannot."""
+
+    credits: list[tuple[int, BankCredit]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # not credits: debits, balances
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (row, "vi / en")
+
+
+def read_statement(path: str | Path) -> Statement:
+    """Credits in a statement; a row that is not a credit is skipped, one that looks like
+    a credit but cannot be recorded (bad id, amount or date) is reported with why."""
+    statement = Statement()
     for number, row in read_table(path, COLUMNS, "sao kê", "statement"):
-        amount = parse_vnd(row.get("amount", ""))
-        booked_at = _booked_at(row.get("booked_at", ""))
-        if not row.get("bank_transaction_id") or not amount or booked_at is None:
-            skipped.append(number)
+        amount_text = row.get("amount", "")
+        amount = parse_vnd(amount_text) if amount_text else None
+        if not amount_text or amount == 0:
+            statement.skipped.append(number)
             continue
-        credits.append(
-            BankCredit(
-                row["bank_transaction_id"], Decimal(amount), row.get("description", ""), booked_at
+        if amount is None:
+            statement.problems.append(
+                (
+                    number,
+                    f"số tiền '{amount_text[:40]}' không phải số đồng nguyên / the amount "
+                    f"'{amount_text[:40]}' is not a whole number of VND",
+                )
             )
+            continue
+        booked_at = _booked_at(row.get("booked_at", ""))
+        if booked_at is None:
+            shown = row.get("booked_at", "")[:40]
+            statement.problems.append(
+                (number, f"ngày '{shown}' không hợp lệ / the date '{shown}' is not valid")
+            )
+            continue
+        bank_id, description = row.get("bank_transaction_id", ""), row.get("description", "")
+        problem = credit_problem(bank_id, Decimal(amount), description)
+        if problem:
+            statement.problems.append((number, problem))
+            continue
+        statement.credits.append(
+            (number, BankCredit(bank_id, Decimal(amount), description, booked_at))
         )
-    return credits, skipped
+    return statement

@@ -31,12 +31,26 @@ def read_table(
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     aliases = {compact_key(alias): field for field, names in columns.items() for alias in names}
-    header = [aliases.get(compact_key(cell)) for cell in next(reader, [])]
+    try:
+        header = [aliases.get(compact_key(cell)) for cell in next(reader, [])]
+    except csv.Error as error:
+        raise _malformed(what_vi, what_en, reader.line_num, error) from None
     missing = [field for field in columns if field not in header]
     if missing:
         raise TableError(
             f"{what_vi.capitalize()} thiếu cột: {', '.join(missing)}",
             f"the {what_en} lacks columns: {', '.join(missing)}",
         )
-    for number, cells in enumerate(reader, start=2):
-        yield number, {f: cells[i].strip() for i, f in enumerate(header) if f and i < len(cells)}
+    try:
+        for number, cells in enumerate(reader, start=2):
+            size = len(cells)
+            yield number, {f: cells[i].strip() for i, f in enumerate(header) if f and i < size}
+    except csv.Error as error:  # a cell past csv's field size limit: nothing after it reads
+        raise _malformed(what_vi, what_en, reader.line_num, error) from None
+
+
+def _malformed(what_vi: str, what_en: str, line: int, error: csv.Error) -> TableError:
+    return TableError(
+        f"{what_vi.capitalize()} sai định dạng CSV gần dòng {line} ({error})",
+        f"the {what_en} is malformed CSV near line {line} ({error})",
+    )

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from payments_vn.matching import BankCredit, record_bank_credit
+from payments_vn.matching import BankCredit, credit_problem, record_bank_credit
 from payments_vn.models import BankTransaction
 
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -41,11 +41,10 @@ def _credit(data) -> BankCredit | None:
         bank_id = str(data["id"]).strip()
     except (KeyError, InvalidOperation, ValueError):
         return None
-    if booked_at is None or not bank_id or len(bank_id) > 100:
+    description = str(data.get("description", ""))[:500]
+    if booked_at is None or credit_problem(bank_id, amount, description):
         return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.to_integral_value():
-        return None
-    return BankCredit(bank_id, amount, str(data.get("description", ""))[:500], booked_at)
+    return BankCredit(bank_id, amount, description, booked_at)
 
 
 @csrf_exempt
@@ -59,13 +58,16 @@ def bank_notification(request):
         return _error(413, "too_large", "Nội dung quá lớn", "body too large")
     timestamp = request.headers.get("X-OCOP-Timestamp", "")
     given = request.headers.get("X-OCOP-Signature", "")
-    if not hmac.compare_digest(given, signature(secret, timestamp, body)):
+    # As bytes: compare_digest refuses a str with a non-ASCII character (TypeError).
+    expected = signature(secret, timestamp, body).encode()
+    if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected):
         return _error(403, "bad_signature", "Chữ ký không hợp lệ", "invalid signature")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW.seconds:
+    fresh = timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+    if not fresh or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW.seconds:
         return _error(400, "stale", "Thông báo quá cũ", "timestamp outside the allowed window")
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
         return _error(400, "malformed", "JSON không hợp lệ", "body is not valid JSON")
     credit = _credit(data)
     if credit is None:

@@ -24,6 +24,7 @@ from saleor.product.models import (
 from saleor.product.utils.variant_prices import update_products_minimal_variant_prices
 from saleor.shipping import ShippingMethodType
 from saleor.shipping.models import ShippingMethod, ShippingZone
+from saleor.warehouse.models import Stock, Warehouse
 
 from common.groups import PRODUCT_SETS, ProductSet
 from common.text import slug_for
@@ -154,6 +155,25 @@ def ensure_scaffold() -> CatalogScaffold:
         categories=categories,
         province_values=province_values,
     )
+
+
+def registry_columns() -> dict[str, list]:
+    """The Saleor columns each registry field is written to whole (for catalog_sync.limits).
+
+    The warehouse's name and address take the producer's name and commune shortened
+    (``warehouse_address`` and the importer cut them), so they limit nothing.
+    """
+    return {
+        "product_name": [Product._meta.get_field("name")],
+        "sku": [ProductVariant._meta.get_field("sku")],
+        "producer_email": [Warehouse._meta.get_field("email")],
+        "price_vnd": [
+            Product._meta.get_field("price_amount"),
+            Product._meta.get_field("minimal_variant_price_amount"),
+        ],
+        "stock": [Stock._meta.get_field("quantity")],
+        "weight_grams": [Product._meta.get_field("weight")],
+    }
 
 
 def description_json(text: str) -> dict:

@@ -193,6 +193,9 @@ class SaleorCatalogue:
     def products(self, product_ids: Iterable[int]) -> dict[int, Product]:
         return Product.objects.in_bulk(list(product_ids))
 
+    def registry_columns(self) -> dict[str, list]:
+        return catalog.registry_columns()
+
     def sku_owners(self, skus: list[str]) -> dict[str, tuple[str, str, str]]:
         from saleor_adapter.registry_writer import sku_owners
 

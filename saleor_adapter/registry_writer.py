@@ -53,6 +53,10 @@ class RegistryWriter:
         self.as_of = as_of
         self.source_file = source_file
 
+    def forget_cached_objects(self) -> None:
+        """After a rolled-back chunk: Saleor objects created in it are gone."""
+        self.scaffold = catalog.ensure_scaffold()
+
     def write(self, groups: list[list[ValidatedRow]], report: ImportReport) -> None:
         producers = self._producers(groups)
         existing = {

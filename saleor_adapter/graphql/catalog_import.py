@@ -65,7 +65,11 @@ class OcopImportRun(graphene.ObjectType):
     as_of = graphene.Date()
     created_at = graphene.DateTime(required=True)
     finished_at = graphene.DateTime()
-    error_code = graphene.String(description="Why the file could not be read, if it failed.")
+    error_code = graphene.String(
+        description="Why the run failed: a file-level code (docs/registry-format.md), "
+        "`import_failed` (any other error; the message says which) or `run_stalled` "
+        "(its worker was lost)."
+    )
     error_message = graphene.String()
     summary = graphene.Field(OcopImportSummary)
 

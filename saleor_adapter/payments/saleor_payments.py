@@ -85,10 +85,16 @@ def _open_payment(order, gateway_id: str) -> Payment:
 
 
 def order_by_number(number: str):
+    """The order a courier's or bank's file names by its number ("#123" or "123")."""
+    from django.db import connection
     from saleor.order.models import Order
 
     text = number.strip().lstrip("#")
-    return Order.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    # ASCII digits only ("²".isdigit() is true), and within the id column's range.
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    largest = connection.ops.integer_field_range(Order._meta.pk.get_internal_type())[1]
+    return Order.objects.filter(pk=int(text)).first() if int(text) <= largest else None
 
 
 def cod_amount_due(order) -> int | None:

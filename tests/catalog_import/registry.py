@@ -63,6 +63,27 @@ TRA_TAN_CUONG = {
 }
 
 
+# What a half-written import would leave: each query counts one kind of orphan.
+ORPHANS = {
+    "products without certificate": """
+        SELECT count(*) FROM product_product p
+        LEFT JOIN marketplace_ocopproduct o ON o.product_id = p.id
+        LEFT JOIN marketplace_certificate c ON c.id = o.current_certificate_id
+        WHERE c.id IS NULL""",
+    "products without stock": """
+        SELECT count(*) FROM product_product p
+        WHERE NOT EXISTS (SELECT 1 FROM warehouse_stock s
+                          JOIN product_productvariant v ON v.id = s.product_variant_id
+                          WHERE v.product_id = p.id)""",
+    "warehouses without producer": """
+        SELECT count(*) FROM warehouse_warehouse w
+        LEFT JOIN marketplace_producer m ON m.warehouse_id = w.id WHERE m.id IS NULL""",
+    "producers without product": """
+        SELECT count(*) FROM marketplace_producer m
+        WHERE NOT EXISTS (SELECT 1 FROM marketplace_ocopproduct o WHERE o.producer_id = m.id)""",
+}
+
+
 def write_registry(path: Path, rows: list[dict]) -> Path:
     """A UTF-8 CSV with BOM and Vietnamese headers, one row per dict."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:

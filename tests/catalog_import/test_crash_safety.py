@@ -12,28 +12,10 @@ import pytest
 
 from catalog_sync.synthetic import write_synthetic_registry
 from devtools import services
+from tests.catalog_import.registry import ORPHANS
 from tests.database import drop_scratch_database, run_sql, scratch_database_url
 
 AS_OF = datetime.date(2026, 11, 23)
-
-ORPHANS = {
-    "products without certificate": """
-        SELECT count(*) FROM product_product p
-        LEFT JOIN marketplace_ocopproduct o ON o.product_id = p.id
-        LEFT JOIN marketplace_certificate c ON c.id = o.current_certificate_id
-        WHERE c.id IS NULL""",
-    "products without stock": """
-        SELECT count(*) FROM product_product p
-        WHERE NOT EXISTS (SELECT 1 FROM warehouse_stock s
-                          JOIN product_productvariant v ON v.id = s.product_variant_id
-                          WHERE v.product_id = p.id)""",
-    "warehouses without producer": """
-        SELECT count(*) FROM warehouse_warehouse w
-        LEFT JOIN marketplace_producer m ON m.warehouse_id = w.id WHERE m.id IS NULL""",
-    "producers without product": """
-        SELECT count(*) FROM marketplace_producer m
-        WHERE NOT EXISTS (SELECT 1 FROM marketplace_ocopproduct o WHERE o.producer_id = m.id)""",
-}
 
 STATE = {
     "products": "SELECT slug, name, price_amount, is_published FROM product_product ORDER BY slug",

@@ -1,7 +1,12 @@
 import pytest
+from saleor.order.models import Order
 from saleor.plugins.models import PluginConfiguration
 
 from saleor_adapter.payments.cod import GATEWAY_ID as COD
+from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
+from tests.saleor_fixtures.checkout import buy
+
+SECRET = "bi-mat-cua-ngan-hang"
 
 
 @pytest.fixture
@@ -16,3 +21,17 @@ def cod_limit(db):
         )
 
     return set_limit
+
+
+@pytest.fixture
+def transfer_order(api_client, ocop_product, vietqr_account):
+    """An order of 280.000 ₫ placed to be paid by VietQR transfer."""
+    result = buy(api_client, ocop_product.variants.get(), 2, VIETQR, token="vietqr")
+    assert result["checkoutErrors"] == []
+    assert result["order"]["paymentStatus"] == "NOT_CHARGED"
+    return Order.objects.get()
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.OCOP_BANK_WEBHOOK_SECRET = SECRET

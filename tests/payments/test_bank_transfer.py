@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from saleor.order.models import Order
 from saleor.payment import ChargeStatus
 
 from payments_vn.matching import BankCredit, record_bank_credit
@@ -13,21 +12,10 @@ from payments_vn.models import BankTransaction
 from payments_vn.vietqr import has_valid_crc, parse_tlv
 from payments_vn.views import signature
 from saleor_adapter.payments.saleor_payments import transfer_instructions, transfer_reference
-from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
 from saleor_adapter.payments.vietqr import REFERENCE_PATTERN
-from tests.saleor_fixtures.checkout import buy
+from tests.payments.conftest import SECRET
 
-SECRET = "bi-mat-cua-ngan-hang"
 BOOKED = datetime.datetime(2026, 11, 23, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def transfer_order(api_client, ocop_product, vietqr_account):
-    """An order of 280.000 ₫ placed to be paid by VietQR transfer."""
-    result = buy(api_client, ocop_product.variants.get(), 2, VIETQR, token="vietqr")
-    assert result["checkoutErrors"] == []
-    assert result["order"]["paymentStatus"] == "NOT_CHARGED"
-    return Order.objects.get()
 
 
 def credit(bank_id: str, amount: int, description: str) -> BankCredit:
@@ -114,11 +102,6 @@ def post_notification(client, payload: dict | bytes, secret=SECRET, timestamp=No
     return client.post(
         "/payments/vietqr/notify/", data=body, content_type="application/json", **headers
     )
-
-
-@pytest.fixture
-def webhook_secret(settings):
-    settings.OCOP_BANK_WEBHOOK_SECRET = SECRET
 
 
 def test_a_signed_bank_notification_pays_the_order_and_a_repeat_is_idempotent(

@@ -62,7 +62,8 @@ class Command(BaseCommand):
                 chunk_size=max(1, options["chunk_size"]),
             )
         except RegistryFileError as error:
-            raise CommandError(str(error), returncode=FILE_UNREADABLE_EXIT) from error
+            message = f"{error} [{error.code}]"
+            raise CommandError(message, returncode=FILE_UNREADABLE_EXIT) from error
         finally:
             if bar is not None:
                 bar.close()
