@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from marketplace import access
 from marketplace.certification import valid_on
+from marketplace.inputs import whole_number
 from marketplace.models import OcopProduct
 
 MIN_PRICE = Decimal(1000)
@@ -78,9 +79,10 @@ def listings(queryset) -> list[Listing]:
 
 
 def parse_price(raw) -> Decimal:
+    text = str(raw).strip().replace(".", "").replace(",", "").replace(" ", "")
     try:
-        text = str(raw).strip().replace(".", "").replace(",", "").replace(" ", "")
-        price = Decimal(text)
+        # Decimal() reads other scripts' digits ("٣"); a price is written in ASCII.
+        price = Decimal(text) if text.isascii() else None
     except (InvalidOperation, ValueError):
         price = None
     if price is None or not price.is_finite() or price != price.to_integral_value():
@@ -93,10 +95,10 @@ def parse_price(raw) -> Decimal:
 
 
 def parse_stock(raw) -> int:
-    text = str(raw).strip()
-    if not text.isdigit() or int(text) > MAX_STOCK:
+    stock = whole_number(raw, max_digits=len(str(MAX_STOCK)))
+    if stock is None or stock > MAX_STOCK:
         raise ListingError("invalid_stock", "Tồn kho phải là số nguyên từ 0.", "stock")
-    return int(text)
+    return stock
 
 
 def update_listing(

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from marketplace.inputs import has_nul, whole_number, without_control_characters
 from payments_vn.matching import BankCredit, record_bank_credit
 from payments_vn.models import BankTransaction
 
@@ -32,20 +33,66 @@ def _error(status: int, code: str, vi: str, en: str) -> JsonResponse:
     return JsonResponse({"error": code, "message": f"{vi} / {en}"}, status=status)
 
 
-def _credit(data) -> BankCredit | None:
+class _Refused(Exception):
+    def __init__(self, code: str, vi: str, en: str):
+        super().__init__(code)
+        self.code, self.vi, self.en = code, vi, en
+
+
+INVALID_CREDIT = _Refused(
+    "invalid_credit",
+    "Cần id, amount (số nguyên VNĐ dương) và bookedAt (ISO 8601)",
+    "id, amount (positive whole VND) and bookedAt (ISO 8601) are required",
+)
+# What the amount column holds (14 digits): a larger credit is no transfer of ours.
+MAX_AMOUNT = Decimal(10) ** BankTransaction._meta.get_field("amount").max_digits - 1
+MAX_BANK_ID = BankTransaction._meta.get_field("bank_transaction_id").max_length
+MAX_DESCRIPTION = BankTransaction._meta.get_field("description").max_length
+BOOKED_YEARS = range(2000, 2101)
+
+
+def _scalar(value) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _credit(data) -> BankCredit:
+    """The credit a notification reports, or _Refused saying what is wrong with it."""
     if not isinstance(data, dict):
-        return None
+        raise INVALID_CREDIT
+    amount, booked, bank_id = data.get("amount"), data.get("bookedAt"), data.get("id")
+    description = data.get("description", "")
+    if not (_scalar(amount) and isinstance(booked, str) and _scalar(bank_id)):
+        raise INVALID_CREDIT
+    if not _scalar(description):
+        raise INVALID_CREDIT
     try:
-        amount = Decimal(str(data["amount"]))
-        booked_at = parse_datetime(str(data["bookedAt"]))
-        bank_id = str(data["id"]).strip()
-    except (KeyError, InvalidOperation, ValueError):
-        return None
-    if booked_at is None or not bank_id or len(bank_id) > 100:
-        return None
+        amount = Decimal(str(amount).strip())
+        booked_at = parse_datetime(booked.strip())
+    except (InvalidOperation, ValueError, OverflowError):
+        raise INVALID_CREDIT from None
+    bank_id = str(bank_id).strip()
+    if booked_at is None or not bank_id:
+        raise INVALID_CREDIT
     if not amount.is_finite() or amount <= 0 or amount != amount.to_integral_value():
-        return None
-    return BankCredit(bank_id, amount, str(data.get("description", ""))[:500], booked_at)
+        raise INVALID_CREDIT
+    if amount > MAX_AMOUNT:
+        raise _Refused(
+            "amount_out_of_range",
+            f"Số tiền tối đa {MAX_AMOUNT} VNĐ",
+            f"the amount is at most {MAX_AMOUNT} VND",
+        )
+    if booked_at.year not in BOOKED_YEARS:
+        raise _Refused("invalid_date", "bookedAt phải từ năm 2000 đến 2100",
+                       "bookedAt must be from 2000 to 2100")  # fmt: skip
+    if len(bank_id) > MAX_BANK_ID or has_nul(bank_id):
+        raise _Refused(
+            "invalid_id",
+            f"id tối đa {MAX_BANK_ID} ký tự, không có ký tự NUL",
+            f"id has at most {MAX_BANK_ID} characters and no NUL",
+        )
+    # The transfer message is the payer's free text: keep what can be stored and read.
+    description = without_control_characters(str(description))[:MAX_DESCRIPTION]
+    return BankCredit(bank_id, amount, description, booked_at)
 
 
 @csrf_exempt
@@ -59,22 +106,21 @@ def bank_notification(request):
         return _error(413, "too_large", "Nội dung quá lớn", "body too large")
     timestamp = request.headers.get("X-OCOP-Timestamp", "")
     given = request.headers.get("X-OCOP-Signature", "")
-    if not hmac.compare_digest(given, signature(secret, timestamp, body)):
+    # compare_digest refuses (TypeError) a str that is not ASCII; no signature is.
+    if not given.isascii() or not hmac.compare_digest(given, signature(secret, timestamp, body)):
         return _error(403, "bad_signature", "Chữ ký không hợp lệ", "invalid signature")
-    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW.seconds:
+    sent_at = whole_number(timestamp, max_digits=12)
+    if sent_at is None or abs(time.time() - sent_at) > MAX_CLOCK_SKEW.seconds:
         return _error(400, "stale", "Thông báo quá cũ", "timestamp outside the allowed window")
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting deeper than the parser goes ("[[[[…").
         return _error(400, "malformed", "JSON không hợp lệ", "body is not valid JSON")
-    credit = _credit(data)
-    if credit is None:
-        return _error(
-            400,
-            "invalid_credit",
-            "Cần id, amount (số nguyên VNĐ dương) và bookedAt (ISO 8601)",
-            "id, amount (positive whole VND) and bookedAt (ISO 8601) are required",
-        )
+    try:
+        credit = _credit(data)
+    except _Refused as refused:
+        return _error(400, refused.code, refused.vi, refused.en)
     row, created = record_bank_credit(credit, BankTransaction.Source.NOTIFICATION)
     return JsonResponse(
         {"id": row.bank_transaction_id, "outcome": row.outcome, "duplicate": not created}

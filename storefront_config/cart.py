@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fairs.attribution import attach_to_checkout
+from marketplace.inputs import whole_number
 from storefront_config import payments
 from storefront_config.pages import (
     StorefrontUnavailable,
@@ -238,12 +239,9 @@ def load_cart(request) -> dict | None:
 
 
 def _quantity(raw, default=1) -> int | None:
-    raw = (raw or "").strip()
-    if not raw:
+    if not (raw or "").strip():
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
-        return None
-    return int(raw)
+    return whole_number(raw, max_digits=4)
 
 
 def _variant_id(raw: str) -> str | None:
@@ -253,7 +251,7 @@ def _variant_id(raw: str) -> str | None:
         kind, pk = graphene.Node.from_global_id(raw)
     except Exception:  # graphene raises several kinds for garbage
         return None
-    return raw if kind == "ProductVariant" and pk.isdigit() else None
+    return raw if kind == "ProductVariant" and whole_number(pk) is not None else None
 
 
 @require_POST

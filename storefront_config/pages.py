@@ -33,6 +33,7 @@ from vietnam_provinces.lookup import PROVINCE_MAPPING
 
 from catalog_sync.groups import GROUPS
 from marketplace.catalogue import STAR_LEVELS, OcopFacts, listed_product_ids, ocop_facts
+from marketplace.inputs import whole_number
 from marketplace.models import ProducerType
 from storefront_config.models import StorefrontConfiguration
 from storefront_config.search import MAX_QUERY_LENGTH, SearchFacets, clean_query, get_search_engine
@@ -217,10 +218,7 @@ class ListRequest:
 
 
 def _small_int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    if not raw or len(raw) > 7 or not raw.isdigit() or not raw.isascii():
-        return None
-    return int(raw)
+    return whole_number(raw, max_digits=7)
 
 
 def parse_list_request(params) -> ListRequest:

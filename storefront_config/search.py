@@ -35,6 +35,7 @@ from django.utils.module_loading import import_string
 
 from catalog_sync.text import fold, normalize_text
 from marketplace.catalogue import listed_product_ids
+from marketplace.inputs import without_control_characters
 
 # Longer input is cut: nobody types a 100-character product name, and a 10,000
 # character "query" must cost what a normal one does.
@@ -75,7 +76,8 @@ class ProductSearch(Protocol):
 
 def clean_query(text: object) -> str:
     """NFC, single spaces, at most MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words."""
-    words = normalize_text(text)[:MAX_QUERY_LENGTH].split()
+    # Control characters mean nothing in a search, and PostgreSQL refuses NUL in text.
+    words = without_control_characters(normalize_text(text))[:MAX_QUERY_LENGTH].split()
     return " ".join(words[:MAX_QUERY_WORDS])
 
 

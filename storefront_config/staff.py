@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from saleor.account.models import User
 from saleor.product.models import Product
 
+from marketplace.inputs import whole_number
 from storefront_config.models import StorefrontConfiguration
 from storefront_config.pages import page_context, provinces, storefront_view
 
@@ -41,7 +42,8 @@ def signed_in_staff(request) -> User | None:
     if not value or ":" not in value:
         return None
     user_id, session_hash = value.split(":", 1)
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id.isdigit() else None
+    pk = whole_number(user_id)
+    user = User.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
     if user is None or not signing.constant_time_compare(
         user.get_session_auth_hash(), session_hash
     ):

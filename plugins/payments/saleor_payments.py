@@ -11,6 +11,7 @@ from saleor.order.actions import cancel_order, order_captured, order_refunded, o
 from saleor.payment import ChargeStatus, PaymentError, TransactionKind, gateway
 from saleor.payment.models import Payment, Transaction
 
+from marketplace.inputs import whole_number
 from plugins.payments.cod import GATEWAY_ID as COD
 from plugins.payments.vietqr import GATEWAY_ID as VIETQR
 
@@ -86,8 +87,8 @@ def _open_payment(order, gateway_id: str) -> Payment:
 def order_by_number(number: str):
     from saleor.order.models import Order
 
-    text = number.strip().lstrip("#")
-    return Order.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    pk = whole_number(number.strip().lstrip("#"))
+    return Order.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def cod_amount_due(order) -> int | None:
