@@ -18,6 +18,7 @@ from decimal import Decimal
 import graphene
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -410,10 +411,14 @@ def _save_address(request, token: str, form: AddressForm) -> list[str]:
         (SHIPPING_ADDRESS, "checkoutShippingAddressUpdate", {"address": address}),
         (BILLING_ADDRESS, "checkoutBillingAddressUpdate", {"address": address}),
     )
-    for document, name, extra in steps:
-        errors = execute(request, document, {**variables, **extra})[name]["checkoutErrors"]
-        if errors:
-            return error_messages(errors)
+    # All three or none: a refused address (say, a phone number Saleor cannot read)
+    # must not leave the e-mail changed and the address half saved.
+    with transaction.atomic():
+        for document, name, extra in steps:
+            errors = execute(request, document, {**variables, **extra})[name]["checkoutErrors"]
+            if errors:
+                transaction.set_rollback(True)
+                return error_messages(errors)
     return []
 
 

@@ -172,7 +172,7 @@ def _writes() -> dict[str, int]:
 class Outcome:
     status: int
     html: str
-    changed: dict[str, int]  # table → rows inserted, updated or deleted
+    changed: dict[str, int]  # tables whose rows the request changed (for good)
     location: str = ""
 
     @property
@@ -185,6 +185,21 @@ class Outcome:
         return 400 <= self.status < 500 or (self.status == 200 and self.shows_an_error)
 
 
+def _fingerprints(tables) -> dict[str, str]:
+    """Each table's rows, hashed: equal fingerprints, equal contents."""
+    if not tables:
+        return {}
+    quote = connection.ops.quote_name
+    parts = [
+        f"SELECT %s, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+        f"FROM {quote(table)} t"
+        for table in tables
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), list(tables))
+        return dict(cursor.fetchall())
+
+
 def attempt(
     client,
     method: str,
@@ -195,9 +210,13 @@ def attempt(
     content_type: str = "application/x-www-form-urlencoded",
     **headers,
 ) -> Outcome:
-    """One request in a savepoint that is rolled back: what it wrote is counted (from
-    PostgreSQL's own per-transaction statistics, so updates count too), then undone,
-    and the client's cookies are put back, so the next request meets the same site."""
+    """One request in a savepoint that is rolled back, and what it changed.
+
+    PostgreSQL's per-transaction counters name every table the request wrote to, even
+    in a savepoint it rolled back itself; those tables' contents are then compared as
+    the request left them and as they were (after the rollback), so ``changed`` lists
+    only writes that stood. The client's cookies are put back, so the next request
+    meets the same site."""
     cookies = copy.deepcopy(client.cookies)
     try:
         with transaction.atomic():
@@ -207,20 +226,17 @@ def attempt(
             else:
                 response = client.generic(method, path, body or b"", content_type,
                                           QUERY_STRING=query, **headers)  # fmt: skip
-            after = _writes()
+            written = sorted(t for t, n in _writes().items() if n != before.get(t, 0))
+            left = _fingerprints(written)
             transaction.set_rollback(True)
+        restored = _fingerprints(written)
     finally:
         client.cookies = cookies
-    changed = {
-        table: count - before.get(table, 0)
-        for table, count in after.items()
-        if count != before.get(table, 0)
-    }
     content = b"" if getattr(response, "streaming", False) else response.content
     return Outcome(
         response.status_code,
         content.decode("utf-8", "replace"),
-        changed,
+        {table: 1 for table in written if left[table] != restored[table]},
         response.get("Location", ""),
     )
 

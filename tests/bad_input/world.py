@@ -126,6 +126,8 @@ def world_for_module(django_db_blocker, folder):
         OCOP_BANK_WEBHOOK_SECRET=WEBHOOK_SECRET,
         # Every request runs the view: no rendered page kept from an earlier one.
         STOREFRONT_SEARCH_CACHE_SECONDS=0,
+        # Sign-in forms are sent a hundred times: a fast hash (the accounts are made here).
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
     with django_db_blocker.unblock(), settings:
         atomic = transaction.atomic()
