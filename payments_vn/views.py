@@ -65,6 +65,8 @@ def _credit(data) -> BankCredit:
         raise INVALID_CREDIT
     if not _scalar(description):
         raise INVALID_CREDIT
+    if not str(amount).isascii():  # Decimal() reads other scripts' digits ("٣")
+        raise INVALID_CREDIT
     try:
         amount = Decimal(str(amount).strip())
         booked_at = parse_datetime(booked.strip())
