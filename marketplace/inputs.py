@@ -32,6 +32,20 @@ def has_nul(*texts: object) -> bool:
     return any(isinstance(text, str) and NUL in text for text in texts)
 
 
+def fields_with_nul(data: dict) -> list[str]:
+    """The keys of ``data`` whose value carries NUL anywhere (in nested lists and dicts
+    too: JSON input ends in a jsonb column, which refuses \\u0000 as well)."""
+
+    def carries(value) -> bool:
+        if isinstance(value, dict):
+            return any(carries(key) or carries(item) for key, item in value.items())
+        if isinstance(value, list | tuple):
+            return any(carries(item) for item in value)
+        return has_nul(value)
+
+    return [key for key, value in data.items() if carries(value)]
+
+
 def without_control_characters(text: str) -> str:
     """``text`` with NUL and the other C0 control characters (tabs and newlines
     included) made spaces: for search words, where they cannot mean anything."""
