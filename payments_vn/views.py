@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -75,6 +76,18 @@ def _credit(data) -> BankCredit:
     bank_id = str(bank_id).strip()
     if booked_at is None or not bank_id:
         raise INVALID_CREDIT
+    if booked_at.year not in BOOKED_YEARS:
+        raise _Refused("invalid_date", "bookedAt phải từ năm 2000 đến 2100",
+                       "bookedAt must be from 2000 to 2100")  # fmt: skip
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, ISO 8601 allows ±23:59.
+        booked_at = (
+            booked_at.astimezone(datetime.UTC)
+            if timezone.is_aware(booked_at)
+            else timezone.make_aware(booked_at)
+        )
+    except (OverflowError, ValueError):
+        raise INVALID_CREDIT from None
     if not amount.is_finite() or amount <= 0 or amount != amount.to_integral_value():
         raise INVALID_CREDIT
     if amount > MAX_AMOUNT:
@@ -83,9 +96,6 @@ def _credit(data) -> BankCredit:
             f"Số tiền tối đa {MAX_AMOUNT} VNĐ",
             f"the amount is at most {MAX_AMOUNT} VND",
         )
-    if booked_at.year not in BOOKED_YEARS:
-        raise _Refused("invalid_date", "bookedAt phải từ năm 2000 đến 2100",
-                       "bookedAt must be from 2000 to 2100")  # fmt: skip
     if len(bank_id) > MAX_BANK_ID or has_nul(bank_id):
         raise _Refused(
             "invalid_id",
