@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from marketplace import notifications
 from marketplace.inputs import fields_with_nul, has_nul, whole_number, without_control_characters
 
 
@@ -35,3 +36,17 @@ def test_nul_is_found_at_any_depth_of_json_input():
 
 def test_control_characters_become_spaces():
     assert without_control_characters("mien\x00dong\tTai\x7fHoan") == "mien dong Tai Hoan"
+
+
+@given(header=st.text(max_size=120))
+@example(header="t=1800000000,v1=" + "é" * 64)
+@example(header="t=١٨٠٠٠٠٠٠٠٠,v1=abc")
+@example(header="t=²")
+def test_a_cooperative_webhook_signature_of_any_text_is_refused_not_a_crash(header):
+    # What a cooperative's receiver runs on whatever reaches it
+    assert notifications.verify("bi-mat-htx", header, b"{}", now=1_800_000_000) is False
+
+
+def test_a_real_signature_still_verifies():
+    header = notifications.sign("bi-mat-htx", 1_800_000_000, b"{}")
+    assert notifications.verify("bi-mat-htx", header, b"{}", now=1_800_000_000) is True

@@ -4,7 +4,7 @@ Every value is kept percent-encoded (``raw``), as it travels in a query string o
 form body, so bytes that are not UTF-8 can be sent too; ``text`` is what Django hands
 the view after decoding. ``kind`` says which trap the value sets:
 
-* ``nul`` — contains NUL, which PostgreSQL refuses in text;
+* ``nul`` — contains NUL, which PostgreSQL refuses in text (and CR, LF or tab around it);
 * ``long`` — 10,000 characters, none of them spaces (so no strip() makes them short);
 * ``digits`` — digits of other scripts ("²", "٣", "１２": ``isdigit()`` is true);
 * ``huge`` — numbers no column holds (10**30, 4,301 digits: Python's int() limit);
@@ -43,7 +43,7 @@ def _encoded(kind: str, strategy) -> st.SearchStrategy[Bad]:
     return strategy.map(lambda text: Bad(kind, quote(text, safe="")))
 
 
-_words = st.text(alphabet="abcxyzđạ19 -_/", max_size=12)
+_words = st.text(alphabet="abcxyzđạ19 -_/\r\n\t", max_size=12)
 
 nul = _encoded(
     "nul",
