@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from marketplace import notifications
 from marketplace.inputs import fields_with_nul, has_nul, whole_number, without_control_characters
+from payments_vn.vietqr import VietQRError, parse_tlv
 
 
 @given(st.integers(min_value=0, max_value=10**18 - 1))
@@ -50,3 +51,14 @@ def test_a_cooperative_webhook_signature_of_any_text_is_refused_not_a_crash(head
 def test_a_real_signature_still_verifies():
     header = notifications.sign("bi-mat-htx", 1_800_000_000, b"{}")
     assert notifications.verify("bi-mat-htx", header, b"{}", now=1_800_000_000) is True
+
+
+@given(payload=st.text(alphabet="0123456789²٣ AB", max_size=40))
+@example(payload="00²2AB")
+def test_a_vietqr_payload_of_any_text_parses_or_says_it_is_malformed(payload):
+    try:
+        fields = parse_tlv(payload)
+    except VietQRError:
+        return
+    # a chain it accepts is read as written: each field's tag, two ASCII digits, value
+    assert all(f"{tag}{len(value):02d}{value}" in payload for tag, value in fields.items())
