@@ -3,10 +3,10 @@
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from saleor.data_feeds.urls import urlpatterns as feed_urls
-from saleor.graphql.views import GraphQLView
 from saleor.product.views import digital_product
 
 from plugins.graphql.schema import schema
+from plugins.graphql.view import GraphQLView
 
 saleor_urlpatterns = [
     re_path(r"^graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="api"),

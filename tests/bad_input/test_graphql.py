@@ -15,6 +15,7 @@ import base64
 import json
 
 import pytest
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from graphene import Node
 from graphql.type.definition import (
     GraphQLEnumType,
@@ -271,3 +272,49 @@ def test_malformed_ids_find_nothing_and_say_nothing_of_python(world, name):
     for pk in ("²", "٣", "1" * 40, "\x00", "-1"):
         check(gid(kind, pk))
     fuzz()
+
+
+SHOP = '{"query": "{ shop { name } }"'
+NOT_REQUESTS = [b'"query"', b"1", b"null", b"[1, 2]", f"[{SHOP}}}, 3]".encode(), b'{"query": 5}',
+                f'{SHOP}, "variables": [1]}}'.encode(), b"\xff\xfe", b""]  # fmt: skip
+
+
+@settings(FUZZ)
+@given(
+    body=st.one_of(
+        st.integers(min_value=1000, max_value=50_000).map(lambda n: b"[" * n + b"]" * n),
+        st.integers(min_value=1000, max_value=20_000).map(
+            lambda n: b'{"query":' * n + b"1" + b"}" * n
+        ),
+        st.sampled_from(NOT_REQUESTS),
+        st.binary(max_size=100),
+    )
+)  # fmt: skip
+def test_a_graphql_body_that_is_not_a_request_is_refused(world, body):
+    # Given a POST to /graphql/ whose JSON is not a GraphQL request (or not JSON, or
+    # nested deeper than the parser goes)
+    outcome = attempt(
+        world.clients["anonymous"], "POST", "/graphql/", body=body, content_type="application/json"
+    )
+    # Then it is a 4xx (or an answer with errors), never a server error
+    assert outcome.status < 500, (body[:60], outcome.status, outcome.html[:300])
+    assert outcome.changed == {}
+
+
+@settings(FUZZ)
+@given(
+    operations=st.one_of(
+        st.sampled_from(["", "1", "[1]", "null", '{"query": 5}', "[" * 5000 + "]" * 5000]),
+        bad_values.map(lambda bad: bad.text[:2000]),
+    ),
+    files_map=st.sampled_from(["", "5", "[1]", '{"0": 5}', '{"0": ["variables.file.x.y"]}',
+                               '{"0": [7]}', "{" * 3000]),
+)  # fmt: skip
+def test_a_malformed_multipart_upload_is_refused(world, operations, files_map):
+    # Given a multipart POST whose ``operations`` or ``map`` is malformed
+    body = encode_multipart(BOUNDARY, {"operations": operations, "map": files_map})
+    outcome = attempt(world.clients["anonymous"], "POST", "/graphql/", body=body,
+                      content_type=MULTIPART_CONTENT)  # fmt: skip
+    # Then it is a 4xx (or an answer with errors), never a server error
+    assert outcome.status < 500, (operations[:60], files_map[:60], outcome.status)
+    assert outcome.changed == {}
