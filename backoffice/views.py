@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 
 from backoffice.security import BadRequest, portal_view
 from common import spreadsheets
+from common.inputs import has_nul, whole_number
 from common.money import format_vnd
 from marketplace import access, lifecycle, listings, settlement
 from marketplace.models import CooperativeOrder, CooperativeOrderLine, CooperativeOrderStatus
@@ -43,9 +44,10 @@ def _int_param(request, name: str, minimum: int = 1) -> int | None:
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) < minimum or len(raw) > 12:
+    number = whole_number(raw, max_digits=12)
+    if number is None or number < minimum:
         raise BadRequest(f"Tham số «{name}» không hợp lệ.")
-    return int(raw)
+    return number
 
 
 def _date_param(request, name: str) -> datetime.date | None:
@@ -96,6 +98,8 @@ def filtered_orders(request):
     search = request.GET.get("q", "").strip()
     if len(search) > MAX_SEARCH:
         raise BadRequest("Từ khoá tìm kiếm quá dài.")
+    if has_nul(search):
+        raise BadRequest("Từ khoá tìm kiếm không được chứa ký tự NUL (\\x00).")
     if search:
         matches = (
             Q(number__icontains=search)

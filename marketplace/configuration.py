@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from common.inputs import whole_number
+
 COMMISSION_RATE = "commission_rate_percent"
 CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
 HIDE_UNCERTIFIED_PRODUCTS = "hide_uncertified_products"
@@ -54,8 +56,8 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
             "Commission rate must be a number from 0 to 100.",
         )
 
-    months_text = str(values[CERTIFICATE_VALIDITY_MONTHS]).strip()
-    if not months_text.isdigit() or not 1 <= int(months_text) <= 120:
+    months = whole_number(values[CERTIFICATE_VALIDITY_MONTHS], max_digits=6)
+    if months is None or not 1 <= months <= 120:
         raise ConfigurationError(
             CERTIFICATE_VALIDITY_MONTHS,
             "Thời hạn giấy chứng nhận phải là số tháng nguyên từ 1 đến 120 / "
@@ -66,8 +68,8 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
     if not isinstance(hide, bool):
         hide = str(hide).strip().lower() == "true"
 
-    days_text = str(values[FAIR_ATTRIBUTION_DAYS]).strip()
-    if not days_text.isascii() or not days_text.isdigit() or not 1 <= int(days_text) <= 365:
+    days = whole_number(values[FAIR_ATTRIBUTION_DAYS], max_digits=6)
+    if days is None or not 1 <= days <= 365:
         raise ConfigurationError(
             FAIR_ATTRIBUTION_DAYS,
             "Thời gian ghi nhận đơn cho hội chợ phải là số ngày nguyên từ 1 đến 365 / "
@@ -76,7 +78,7 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
 
     return MarketplaceSettings(
         commission_rate_percent=rate,
-        certificate_validity_months=int(months_text),
+        certificate_validity_months=months,
         hide_uncertified_products=hide,
-        fair_attribution_days=int(days_text),
+        fair_attribution_days=days,
     )

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
+from common.inputs import NUL_MESSAGE, has_nul
 from marketplace import access, ports, settlement
 from marketplace.models import (
     CooperativeOrder,
@@ -132,6 +133,8 @@ def _reason(reason: str) -> str:
         raise LifecycleError("reason_required", "Vui lòng nhập lý do.", field="reason")
     if len(reason) > 1000:
         raise LifecycleError("reason_too_long", "Lý do tối đa 1000 ký tự.", field="reason")
+    if has_nul(reason):
+        raise LifecycleError("null_character", NUL_MESSAGE, field="reason")
     return reason
 
 
@@ -197,6 +200,9 @@ def _clean_shipment(carrier: str, tracking_number: str) -> tuple[str, str]:
         )
     if len(carrier) > 100 or len(tracking_number) > 100:
         raise LifecycleError("too_long", "Đơn vị vận chuyển và mã vận đơn tối đa 100 ký tự.")
+    for field, value in (("carrier", carrier), ("tracking_number", tracking_number)):
+        if has_nul(value):
+            raise LifecycleError("null_character", NUL_MESSAGE, field)
     return carrier, tracking_number
 
 

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from common.inputs import whole_number
+
 VIETQR_GUID = "A000000727"  # NAPAS's application identifier
 SERVICE_TO_ACCOUNT = "QRIBFTTA"  # fast transfer to a bank account
 CURRENCY_VND = "704"  # ISO 4217 numeric
@@ -87,14 +89,16 @@ def parse_tlv(payload: str) -> dict[str, str]:
     """Split one level of TLV fields; raises VietQRError on a malformed chain."""
     fields, position = {}, 0
     while position < len(payload):
-        tag, length = payload[position : position + 2], payload[position + 2 : position + 4]
-        if len(tag) < 2 or not length.isdigit():
+        tag, digits = payload[position : position + 2], payload[position + 2 : position + 4]
+        # Exactly two ASCII digits ("²".isdigit() is true, and int(" 5") forgives spaces).
+        length = whole_number(digits) if len(digits) == 2 and digits.strip() == digits else None
+        if len(tag) < 2 or length is None:
             raise VietQRError(f"malformed field at position {position}")
-        value = payload[position + 4 : position + 4 + int(length)]
-        if len(value) != int(length):
+        value = payload[position + 4 : position + 4 + length]
+        if len(value) != length:
             raise VietQRError(f"field {tag} is cut short")
         fields[tag] = value
-        position += 4 + int(length)
+        position += 4 + length
     return fields
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 import graphene
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.inputs import whole_number
 from fairs.attribution import attach_to_checkout
 from saleor_adapter import storefront_data
 from storefront import payments
@@ -240,12 +242,9 @@ def load_cart(request) -> dict | None:
 
 
 def _quantity(raw, default=1) -> int | None:
-    raw = (raw or "").strip()
-    if not raw:
+    if not (raw or "").strip():
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
-        return None
-    return int(raw)
+    return whole_number(raw, max_digits=4)
 
 
 def _variant_id(raw: str) -> str | None:
@@ -255,7 +254,7 @@ def _variant_id(raw: str) -> str | None:
         kind, pk = graphene.Node.from_global_id(raw)
     except Exception:  # graphene raises several kinds for garbage
         return None
-    return raw if kind == "ProductVariant" and pk.isdigit() else None
+    return raw if kind == "ProductVariant" and whole_number(pk) is not None else None
 
 
 @require_POST
@@ -416,10 +415,14 @@ def _save_address(request, token: str, form: AddressForm) -> list[str]:
         (SHIPPING_ADDRESS, "checkoutShippingAddressUpdate", {"address": address}),
         (BILLING_ADDRESS, "checkoutBillingAddressUpdate", {"address": address}),
     )
-    for document, name, extra in steps:
-        errors = execute(request, document, {**variables, **extra})[name]["checkoutErrors"]
-        if errors:
-            return error_messages(errors)
+    # All three or none: a refused address (say, a phone number Saleor cannot read)
+    # must not leave the e-mail changed and the address half saved.
+    with transaction.atomic():
+        for document, name, extra in steps:
+            errors = execute(request, document, {**variables, **extra})[name]["checkoutErrors"]
+            if errors:
+                transaction.set_rollback(True)
+                return error_messages(errors)
     return []
 
 

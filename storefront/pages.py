@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
 from common.groups import GROUPS
+from common.inputs import whole_number
 from common.units import province_name, provinces
 from marketplace.catalogue import STAR_LEVELS, OcopFacts, listed_product_ids, ocop_facts
 from marketplace.models import ProducerType
@@ -194,10 +195,7 @@ class ListRequest:
 
 
 def _small_int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    if not raw or len(raw) > 7 or not raw.isdigit() or not raw.isascii():
-        return None
-    return int(raw)
+    return whole_number(raw, max_digits=7)
 
 
 def parse_list_request(params) -> ListRequest:

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common.inputs import without_control_characters
 from common.text import fold, normalize_text
 from marketplace.catalogue import listed_product_ids
 
@@ -75,7 +76,8 @@ class ProductSearch(Protocol):
 
 def clean_query(text: object) -> str:
     """NFC, single spaces, at most MAX_QUERY_LENGTH characters and MAX_QUERY_WORDS words."""
-    words = normalize_text(text)[:MAX_QUERY_LENGTH].split()
+    # Control characters mean nothing in a search, and PostgreSQL refuses NUL in text.
+    words = without_control_characters(normalize_text(text))[:MAX_QUERY_LENGTH].split()
     return " ".join(words[:MAX_QUERY_WORDS])
 
 

@@ -17,6 +17,7 @@ from saleor.graphql.decorators import permission_required
 
 from catalog_sync.models import ImportRun
 from catalog_sync.tasks import import_registry_run
+from common.inputs import whole_number
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".json"}
@@ -160,9 +161,8 @@ class CatalogImportQueries(graphene.ObjectType):
             kind, pk = graphene.Node.from_global_id(id)
         except Exception:
             return None
-        if kind != "OcopImportRun" or not str(pk).isdigit():
-            return None
-        return ImportRun.objects.filter(pk=pk).first()
+        pk = whole_number(pk) if kind == "OcopImportRun" else None
+        return ImportRun.objects.filter(pk=pk).first() if pk is not None else None
 
     @permission_required(ProductPermissions.MANAGE_PRODUCTS)
     def resolve_ocop_import_runs(self, _info, last):

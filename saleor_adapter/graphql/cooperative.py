@@ -11,6 +11,7 @@ from __future__ import annotations
 import graphene
 from graphql_relay import from_global_id
 
+from common.inputs import whole_number
 from marketplace import access, lifecycle, listings
 from marketplace.models import CooperativeOrderStatus
 
@@ -18,11 +19,13 @@ MAX_PAGE = 100
 
 
 def _pk(global_id: str, type_name: str) -> int | None:
+    """The primary key in a global id of ``type_name``; None for anything else (garbage,
+    another type, "CooperativeOrder:²"), which callers answer like an id naming nothing."""
     try:
         kind, pk = from_global_id(global_id)
-    except Exception:
+    except Exception:  # graphql_relay raises several kinds for garbage
         return None
-    return int(pk) if kind == type_name and str(pk).isdigit() else None
+    return whole_number(pk) if kind == type_name else None
 
 
 CooperativeOrderStatusEnum = graphene.Enum(

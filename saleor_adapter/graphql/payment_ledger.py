@@ -9,13 +9,17 @@ Saleor's own mutation followed by the same idempotent catch-up the hooks run
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from saleor.core.permissions import OrderPermissions
 from saleor.graphql.core.types import common as common_types
 from saleor.graphql.payment.mutations import PaymentCapture as SaleorPaymentCapture
 from saleor.graphql.payment.mutations import PaymentRefund as SaleorPaymentRefund
 from saleor.graphql.payment.mutations import PaymentVoid as SaleorPaymentVoid
+from saleor.payment.error_codes import PaymentErrorCode
 
 from saleor_adapter.payments.ledger import sync_order_ledger_safely
+
+PAYMENT_NOT_FOUND = "Không tìm thấy thanh toán / Payment not found."
 
 
 class _PaymentMutationMeta:
@@ -26,6 +30,19 @@ class _PaymentMutationMeta:
     error_type_field = "payment_errors"
 
 
+class _NamedPayment:
+    """Saleor resolves an empty payment id to None and then fails on it (AttributeError,
+    a 500's worth of traceback in the answer): an empty id is a payment not found."""
+
+    @classmethod
+    def get_node_or_error(cls, info, node_id, field="id", **kwargs):
+        if not node_id:
+            raise ValidationError(
+                {field: ValidationError(PAYMENT_NOT_FOUND, code=PaymentErrorCode.NOT_FOUND)}
+            )
+        return super().get_node_or_error(info, node_id, field=field, **kwargs)
+
+
 def _record(response):
     payment = getattr(response, "payment", None)
     if payment is not None and payment.order_id:
@@ -33,7 +50,7 @@ def _record(response):
     return response
 
 
-class PaymentCapture(SaleorPaymentCapture):
+class PaymentCapture(_NamedPayment, SaleorPaymentCapture):
     class Meta(_PaymentMutationMeta):
         description = "Captures the authorized payment amount (recorded for the cooperatives)."
 
@@ -42,7 +59,7 @@ class PaymentCapture(SaleorPaymentCapture):
         return _record(super().perform_mutation(_root, info, payment_id, amount))
 
 
-class PaymentRefund(SaleorPaymentRefund):
+class PaymentRefund(_NamedPayment, SaleorPaymentRefund):
     class Meta(_PaymentMutationMeta):
         description = "Refunds the captured payment amount (recorded for the cooperatives)."
 
@@ -51,7 +68,7 @@ class PaymentRefund(SaleorPaymentRefund):
         return _record(super().perform_mutation(_root, info, payment_id, amount))
 
 
-class PaymentVoid(SaleorPaymentVoid):
+class PaymentVoid(_NamedPayment, SaleorPaymentVoid):
     class Meta(_PaymentMutationMeta):
         description = "Voids the authorized payment (recorded for the cooperatives)."
 

@@ -16,6 +16,7 @@ from saleor.graphql.product.mutations.products import ProductUpdate as SaleorPro
 from saleor.product import models
 from saleor.product.error_codes import ProductErrorCode
 
+from common.inputs import NUL_MESSAGE, fields_with_nul
 from marketplace.certification import certified_product_ids
 from saleor_adapter.ocop.plugin import marketplace_settings
 
@@ -33,6 +34,15 @@ def uncertified(product_ids: list[int]) -> set[int]:
     if not _guard_enabled():
         return set()
     return set(product_ids) - certified_product_ids(product_ids, timezone.localdate())
+
+
+def _refuse_nul(data: dict) -> None:
+    """Saleor's mutations write text straight to PostgreSQL, which refuses NUL."""
+    fields = fields_with_nul(data)
+    if fields:
+        raise ValidationError(
+            {f: ValidationError(NUL_MESSAGE, code=ProductErrorCode.INVALID) for f in fields}
+        )
 
 
 def _refuse_publishing(instance, cleaned_input: dict) -> None:
@@ -57,6 +67,7 @@ class ProductCreate(SaleorProductCreate):
 
     @classmethod
     def clean_input(cls, info, instance, data):
+        _refuse_nul(data)
         cleaned_input = super().clean_input(info, instance, data)
         if _guard_enabled():
             _refuse_publishing(instance, cleaned_input)
@@ -69,6 +80,7 @@ class ProductUpdate(SaleorProductUpdate):
 
     @classmethod
     def clean_input(cls, info, instance, data):
+        _refuse_nul(data)
         cleaned_input = super().clean_input(info, instance, data)
         _refuse_publishing(instance, cleaned_input)
         return cleaned_input

@@ -15,7 +15,7 @@ from graphql.execution import ExecutionResult
 from graphql_jwt.exceptions import JSONWebTokenError
 from graphql_jwt.shortcuts import get_user_by_token
 from graphql_jwt.utils import get_credentials
-from saleor.graphql.views import GraphQLView
+from saleor.graphql.views import GraphQLView as SaleorGraphQLView
 
 from saleor_adapter.graphql import limits
 
@@ -24,6 +24,45 @@ INTROSPECTION_REFUSED = (
     "Chỉ nhân viên đã đăng nhập mới xem được lược đồ API / "
     "Introspection is only for signed-in staff (send a staff JWT)."
 )
+
+
+def _is_request(entry) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("query", ""), str)
+        and isinstance(entry.get("variables") or {}, dict | str)
+        and isinstance(entry.get("operationName") or "", str)
+    )
+
+
+class RequestCheckingGraphQLView(SaleorGraphQLView):
+    """Saleor's view, refusing with 400 a body that is not a GraphQL request (Saleor
+    2.10 answers 500 to JSON nested deeper than the parser goes, to JSON that is not an
+    object or a list of objects, and to a malformed multipart ``operations``/``map``)."""
+
+    @staticmethod
+    def parse_body(request):
+        try:
+            data = SaleorGraphQLView.parse_body(request)
+        except (RecursionError, UnicodeDecodeError):
+            raise ValueError("not a GraphQL request") from None
+        if request.content_type != "application/json":
+            return data
+        if not (_is_request(data) or (isinstance(data, list) and all(map(_is_request, data)))):
+            # The view answers 400 "Unable to parse query." to a ValueError here.
+            raise ValueError("not a GraphQL request")
+        return data
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        try:
+            query, variables, operation_name = SaleorGraphQLView.get_graphql_params(request, data)
+        except (ValueError, RecursionError, AttributeError, TypeError, KeyError, IndexError):
+            # A malformed multipart upload: answered as a request without a query (400).
+            return None, None, None
+        if variables is not None and not isinstance(variables, dict | str):
+            return None, None, None
+        return query, variables, operation_name
 
 
 def refusal_body(error: limits.QueryRefused) -> dict:
@@ -45,7 +84,7 @@ def may_introspect(request) -> bool:
     return bool(user and user.is_active and user.is_staff)
 
 
-class LimitedGraphQLView(GraphQLView):
+class LimitedGraphQLView(RequestCheckingGraphQLView):
     def _handle_query(self, request):
         try:
             data = self.parse_body(request)

@@ -13,6 +13,8 @@ from saleor.payment import TransactionKind
 from saleor.payment.interface import GatewayResponse, PaymentData
 from saleor.plugins.base_plugin import BasePlugin
 
+from common.inputs import whole_number
+
 
 def response(
     payment: PaymentData, kind: str, transaction_id: str | None, error: str | None = None
@@ -87,5 +89,5 @@ class OfflineGatewayPlugin(BasePlugin):
 
 
 def whole_vnd(value) -> Decimal | None:
-    text = str(value).strip().replace(".", "").replace(",", "")
-    return Decimal(text) if text.isdigit() else None
+    number = whole_number(str(value).replace(".", "").replace(",", ""), max_digits=15)
+    return Decimal(number) if number is not None else None

@@ -1,6 +1,6 @@
 """Introspection policy: the schema is described to anyone only when
 GRAPHQL_PUBLIC_INTROSPECTION is on (the default with DEBUG), otherwise only to active
-staff with a valid JWT (plugins/graphql/view.py ``may_introspect``)."""
+staff with a valid JWT (saleor_adapter/graphql/view.py ``may_introspect``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """GraphQL requests over a limit are refused before anything runs: one error with a
-code, HTTP 400, in well under a second (plugins/graphql/limits.py, view.py)."""
+code, HTTP 400, in well under a second (saleor_adapter/graphql/limits.py, view.py)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from storefront_config import services
+from devtools import services
 from tests.catalog_sync.xlsx_bombs import far_column_bomb, shared_strings_bomb
 from tests.database import drop_scratch_database, scratch_database_url
 

@@ -1,5 +1,5 @@
 """A failed sign-in costs the same whether the account has a real password or not
-(CVE-2024-39329, plugins/saleor_compat.py)."""
+(CVE-2024-39329, saleor_adapter/saleor_compat.py)."""
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher

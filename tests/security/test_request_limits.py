@@ -1,5 +1,5 @@
 """What one request may hold, and the multipart and header parsing Django 3.2.25 gets
-wrong (plugins/saleor_compat.py, settings "Security", docs/security.md)."""
+wrong (saleor_adapter/saleor_compat.py, settings "Security", docs/security.md)."""
 
 from __future__ import annotations
 

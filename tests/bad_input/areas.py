@@ -1,0 +1,105 @@
+"""Who visits each route, and what fills its arguments: shared by the page and form
+tests. A route with arguments must be listed in ``ARGUMENTS`` (or ``NOT_FETCHED`` with
+the reason); tests/bad_input/test_pages.py fails for one that is in neither."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.bad_input.site import Route
+
+ARGUMENTS = {
+    "digital-product": lambda w: {"token": uuid.UUID(int=7)},
+    "portal:order_detail": lambda w: {"pk": w.new_part.pk},
+    "portal:packing_slip": lambda w: {"pk": w.packed_part.pk},
+    "portal:order_action": lambda w: {"pk": w.new_part.pk, "action": "nhan"},
+    "portal:listing_update": lambda w: {"pk": w.listing.pk},
+    "fairs:fair": lambda w: {"fair_slug": w.fair.slug},
+    "fairs:booth": lambda w: {"fair_slug": w.fair.slug, "booth_slug": w.booth.slug},
+    "fairs:product": lambda w: {"fair_slug": w.fair.slug, "product_slug": w.fair_product.slug},
+    "fairs:unknown": lambda w: {"rest": "khong-co"},
+    "fairs:fair_detail": lambda w: {"pk": w.fair.pk},
+    "fairs:fair_edit": lambda w: {"pk": w.fair.pk},
+    "fairs:fair_cooperatives": lambda w: {"pk": w.fair.pk},
+    "fairs:booth_add": lambda w: {"pk": w.fair.pk},
+    "fairs:booth_edit": lambda w: {"pk": w.fair.pk, "item": w.booth.pk},
+    "fairs:booth_delete": lambda w: {"pk": w.fair.pk, "item": w.booth.pk},
+    "fairs:product_add": lambda w: {"pk": w.fair.pk},
+    "fairs:product_edit": lambda w: {"pk": w.fair.pk, "item": w.fair_product.pk},
+    "fairs:product_delete": lambda w: {"pk": w.fair.pk, "item": w.fair_product.pk},
+    "fairs:qr": lambda w: {"pk": w.fair.pk, "kind": "booth", "item": w.booth.pk, "fmt": "svg"},
+    "fairs:poster": lambda w: {"pk": w.fair.pk},
+    "fairs:report": lambda w: {"pk": w.fair.pk},
+    "fairs:report_csv": lambda w: {"pk": w.fair.pk},
+    "fairs:orders_csv": lambda w: {"pk": w.fair.pk},
+    "ocop-badge": lambda w: {"style": "classic", "stars": 5},
+    "storefront-product": lambda w: {"slug": w.catalog.mien_dong.product.slug},
+    "storefront-language": lambda w: {"code": "en"},
+    "storefront-order": lambda w: {"token": w.order.token},
+    "storefront-order-vietqr": lambda w: {"token": w.order.token, "kind": "svg"},
+}
+
+NOT_FETCHED = {
+    # POSTed JSON, not pages: tests/bad_input/test_graphql.py and test_webhook.py.
+    "api": "GraphQL: test_graphql.py",
+}
+
+# Query parameters the views read (grep GET.get); the pages' own GET forms and links
+# add theirs. Each is tried with each of values.SHARP values, the rest is random.
+_LIST = ["q", "page", "stars", "province", "group"]
+_ORDERS = ["htx", "trang", "trang_thai", "tu_ngay", "den_ngay", "q", "can_xu_ly"]
+PARAMETERS = {
+    "storefront-products": _LIST,
+    "storefront-search": _LIST,
+    "storefront-product": ["loi"],
+    "storefront-language": ["next"],
+    "storefront-configuration": ["da-luu"],
+    "portal:order_list": _ORDERS,
+    "portal:order_export": _ORDERS,
+    "portal:listing_list": ["htx"],
+    "portal:statement": ["htx", "trang"],
+    "portal:statement_export": ["htx"],
+    "portal:login": ["next"],
+    "fairs:login": ["next"],
+    "fairs:report": ["tai"],
+}
+
+# Routes that write on a plain GET by design, and what they write.
+WRITES_ON_GET = {
+    "fairs:fair": {"fairs_fairvisit"},
+    "fairs:booth": {"fairs_fairvisit"},
+    "fairs:product": {"fairs_fairvisit"},
+}
+
+# Each PDF is rendered by WeasyPrint (~1 s): fewer examples.
+SLOW = {"portal:packing_slip", "fairs:poster"}
+
+SIGN_IN_PAGES = {"portal:login", "fairs:login", "storefront-staff-login"}
+SIGN_OUT_PAGES = {"portal:logout", "fairs:logout", "storefront-staff-logout"}
+LOGIN_PATHS = ("/htx/dang-nhap/", "/tinh/dang-nhap/", "/cau-hinh-cua-hang/dang-nhap/")
+
+
+def who(route: Route) -> str:
+    """The client that reaches the route's page (signing in and out: nobody)."""
+    if route.name in SIGN_IN_PAGES | SIGN_OUT_PAGES:
+        return "anonymous"
+    if route.name.startswith("portal:"):
+        return "cooperative"
+    if route.pattern.startswith("/tinh/") or route.pattern.startswith("/^tinh/"):
+        return "province_staff"
+    if route.name == "storefront-configuration":
+        return "shop_staff"
+    return "shopper"
+
+
+def arguments(route: Route, world) -> dict:
+    return ARGUMENTS[route.name](world) if route.arguments else {}
+
+
+def placeholder(name: str, index: int, route: Route) -> str | int:
+    """A value the route's converter accepts, unique enough to be replaced in the path."""
+    if "<int:" + name in route.pattern or f"(?P<{name}>[0-9]+)" in route.pattern:
+        return 987654320 + index
+    if f"<uuid:{name}>" in route.pattern:
+        return uuid.UUID(int=index + 1)
+    return f"zzchocho{index}zz"

@@ -1,0 +1,178 @@
+"""Every POST form of the site, read from the pages that carry it, sent with one or two
+of its fields malformed, by the person who uses it.
+
+* NUL or 10,000 characters in a box people type into is refused: a 4xx, or the form
+  again with an error on it;
+* whatever the field and value, never a server error, and a refused request wrote
+  nothing (PostgreSQL's per-transaction counters, so an UPDATE counts too).
+
+Each form is first sent as a browser would, with the baseline values below, and must
+go through: a refusal under fuzzing is then the bad value's doing. A new form on one
+of these pages fails the test until it has an entry in ``FORMS``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.urls import resolve, reverse
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tests.bad_input.site import attempt, form_body, post_forms
+from tests.bad_input.values import ALWAYS_REFUSED, SHARP, Bad, bad_values
+from tests.bad_input.world import PASSWORD
+from tests.storefront.shopping import ADDRESS
+
+# (who, page route, its arguments): the pages whose forms are fuzzed.
+PAGES = [
+    ("shopper", "storefront-product", lambda w: {"slug": w.catalog.mien_dong.product.slug}),
+    ("shopper", "storefront-cart", lambda w: {}),
+    ("shopper", "storefront-checkout", lambda w: {}),
+    ("shopper", "storefront-checkout-delivery", lambda w: {}),
+    ("anonymous", "storefront-staff-login", lambda w: {}),
+    ("shop_staff", "storefront-configuration", lambda w: {}),
+    ("anonymous", "portal:login", lambda w: {}),
+    ("cooperative", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
+    ("cooperative", "portal:order_detail", lambda w: {"pk": w.packed_part.pk}),
+    ("platform_staff", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
+    ("cooperative", "portal:listing_list", lambda w: {}),
+    ("anonymous", "fairs:login", lambda w: {}),
+    ("province_staff", "fairs:fair_create", lambda w: {}),
+    ("province_staff", "fairs:fair_detail", lambda w: {"pk": w.fair.pk}),
+    ("province_staff", "fairs:fair_edit", lambda w: {"pk": w.fair.pk}),
+    ("province_staff", "fairs:booth_edit", lambda w: {"pk": w.fair.pk, "item": w.booth.pk}),
+    ("province_staff", "fairs:product_edit",
+     lambda w: {"pk": w.fair.pk, "item": w.fair_product.pk}),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Baseline:
+    values: dict = field(default_factory=dict)  # over what the page shows
+    accepted: bool = True
+
+
+def _tomorrow(days: int = 1) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+# By the route the form posts to ("#2" for a page's second form to the same route).
+FORMS = {
+    "storefront-cart-add": Baseline(),
+    "storefront-cart-update": Baseline({"quantity": "2"}),
+    "storefront-cart-update#2": Baseline(),  # remove the line
+    "storefront-checkout": Baseline(ADDRESS),
+    "storefront-checkout-delivery": Baseline(),
+    "storefront-staff-login": Baseline({"email": "quan.tri@ocop.test", "password": PASSWORD}),
+    "storefront-configuration": Baseline(),
+    "portal:login": Baseline({"username": "ban.hang@taihoan.test", "password": "mat-khau-htx-1"}),
+    "portal:order_action:tu-choi": Baseline({"reason": "Hết hàng"}),
+    "portal:order_action:huy": Baseline({"reason": "Khách huỷ"}),
+    "portal:order_action:da-xu-ly": Baseline({"reason": "Đã gọi khách"}),
+    "portal:order_action:giao-van-chuyen": Baseline(
+        {"carrier": "VNPost", "tracking_number": "EB123456789VN"}
+    ),
+    "portal:listing_update": Baseline({"gia": "130000", "ton_kho": "12"}),
+    "portal:listing_update#2": Baseline(),  # pause the listing
+    "fairs:login": Baseline({"username": "hoi.cho@thainguyen.test", "password": PASSWORD}),
+    "fairs:fair_create": Baseline(
+        {
+            "name": "Tuần lễ OCOP",
+            "venue": "Nhà văn hoá",
+            "starts_on": _tomorrow(),
+            "ends_on": _tomorrow(3),
+        }
+    ),
+    "fairs:fair_cooperatives": Baseline(),
+    "fairs:booth_add": Baseline({"name": "Gian B01", "code": "B01"}),
+    "fairs:product_add": Baseline(),
+    "fairs:fair_edit": Baseline(),
+    "fairs:booth_edit": Baseline(),
+    "fairs:product_edit": Baseline(),
+}
+EXAMPLES = 8
+LONG = Bad("long", "a" * 10_000)
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _key(form, page_path: str) -> str:
+    match = resolve(urlsplit(form.action).path or page_path)
+    key = match.view_name
+    if key == "portal:order_action":
+        key += ":" + match.kwargs["action"]
+    return key
+
+
+def _forms_of(world, who: str, route: str, kwargs) -> list[tuple[str, object]]:
+    """(key, form) for each POST form on the page that has a field to fill."""
+    client = world.clients[who]
+    path = reverse(route, kwargs=kwargs(world))
+    page = attempt(client, "GET", path)
+    assert page.status == 200, (route, page.status)
+    found, seen = [], {}
+    for form in post_forms(page.html, path):
+        key = _key(form, path)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = f"{key}#{seen[key]}"
+        if form.fuzzable():
+            found.append((key, form))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("who", "route", "kwargs"), PAGES, ids=[f"{who}-{route}" for who, route, _ in PAGES]
+)
+def test_malformed_form_fields_are_refused_and_write_nothing(world, who, route, kwargs):
+    forms = _forms_of(world, who, route, kwargs)
+    assert forms, f"{route} shows no form with fields to {who}"
+    for key, form in forms:
+        assert key in FORMS, f"a new form posts to {key}: give it a baseline in FORMS"
+        _fuzz_form(world.clients[who], key, form)
+
+
+def _fuzz_form(client, key: str, form) -> None:
+    baseline = {**form.baseline(), **{k: [v] for k, v in FORMS[key].values.items()}}
+    fields = {item.name: item for item in form.fuzzable()}
+
+    # Given the form as a browser sends it, which goes through
+    sent = attempt(client, "POST", form.action, body=form_body(baseline))
+    assert sent.status < 500, (key, sent.status)
+    if FORMS[key].accepted:
+        assert not sent.refused, (key, sent.status, sent.html[:2000])
+
+    @settings(FUZZ)
+    @given(
+        bad=st.lists(st.tuples(st.sampled_from(sorted(fields)), bad_values), min_size=1,
+                     max_size=2, unique_by=lambda pair: pair[0])
+    )  # fmt: skip
+    def fuzz(bad):
+        # When one or two of its fields are malformed
+        body = form_body(
+            {k: v for k, v in baseline.items() if k not in dict(bad)},
+            {quote(name, safe=""): value.raw for name, value in bad},
+        )
+        outcome = attempt(client, "POST", form.action, body=body)
+        where = (key, [(name, value) for name, value in bad])
+        # Then never a server error, and nothing written when refused
+        assert outcome.status < 500, (*where, outcome.status)
+        assert not any(ord(char) < 32 for char in outcome.location), (*where, outcome.location)
+        if outcome.refused:
+            assert outcome.changed == {}, (*where, outcome.changed)
+        # and NUL or 10,000 characters typed in a box are always refused
+        if any(fields[name].typed and value.kind in ALWAYS_REFUSED for name, value in bad):
+            assert outcome.refused, (*where, outcome.status, outcome.html[:2000])
+            assert outcome.changed == {}, (*where, outcome.changed)
+
+    for name in fields:
+        for value in [*SHARP, LONG]:
+            fuzz = example(bad=[(name, value)])(fuzz)
+    fuzz()

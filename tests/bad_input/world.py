@@ -1,0 +1,139 @@
+"""The shop the bad-input tests attack, built once per test module: two cooperatives'
+certified products imported from a registry, two routed orders (one part new, one
+packed, one rejected so the order needs staff), a Thái Nguyên fair with a booth and a
+featured product, and the people who use each area, each with a signed-in client."""
+
+from __future__ import annotations
+
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.test import Client, override_settings
+from django.utils import timezone
+from saleor.account.models import User
+from saleor.order.models import Order
+
+from fairs import editing
+from fairs.models import Booth, Fair, FairProduct, ProvinceStaff
+from marketplace import lifecycle
+from marketplace.models import CooperativeOrder, OcopProduct
+from marketplace.routing import route_order
+from tests.routing.marketplace import Catalog, build_catalog, member_of, place_order
+from tests.saleor_fixtures.api import grant
+from tests.storefront.shopping import ADDRESS, variant_of
+
+WEBHOOK_SECRET = "bi-mat-ngan-hang-thu-nghiem"
+PASSWORD = "mat-khau-thu-1"
+THAI_NGUYEN = "19"
+
+
+@dataclass
+class World:
+    catalog: Catalog
+    order: Order  # its Tài Hoan part is new, its Tân Cương part rejected
+    new_part: CooperativeOrder
+    packed_part: CooperativeOrder
+    fair: Fair
+    booth: Booth
+    fair_product: FairProduct
+    listing: OcopProduct
+    cooperative: User
+    platform_staff: User
+    province_staff: User
+    shop_staff: User
+    clients: dict[str, Client]  # by who: anonymous, shopper, cooperative, …
+
+
+def _signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def build_world(folder) -> World:
+    catalog = build_catalog(folder)
+    cooperative = member_of(catalog.tai_hoan, "ban.hang@taihoan.test", role="manager")
+    tan_cuong = member_of(catalog.tan_cuong, "ban.hang@tancuong.test")
+    platform_staff = grant(
+        User.objects.create_user(email="dieu.phoi@ocop.test", password=PASSWORD, is_staff=True),
+        "manage_orders",
+    )
+    orders = [place_order(catalog, [(catalog.mien_dong, 2), (catalog.tra, 1)]) for _ in "ab"]
+    for order in orders:
+        route_order(order.pk)
+    parts = {(co.order_id, co.producer_id): co for co in CooperativeOrder.objects.all()}
+    new_part = parts[(orders[0].pk, catalog.tai_hoan.pk)]
+    lifecycle.reject(tan_cuong, parts[(orders[0].pk, catalog.tan_cuong.pk)].pk, "Hết hàng.")
+    packed_part = parts[(orders[1].pk, catalog.tai_hoan.pk)]
+    lifecycle.accept(cooperative, packed_part.pk)
+    lifecycle.pack(cooperative, packed_part.pk)
+
+    province_staff = User.objects.create_user(email="hoi.cho@thainguyen.test", password=PASSWORD)
+    ProvinceStaff.objects.create(user=province_staff, province_code=THAI_NGUYEN)
+    today = timezone.localdate()
+    fair = editing.save_fair(
+        province_staff,
+        {"name": "Hội chợ OCOP Thái Nguyên 2026", "slug": "ocop-thai-nguyen-2026",
+         "province": THAI_NGUYEN, "venue": "Quảng trường 19/8", "description": "",
+         "starts_on": today - datetime.timedelta(days=1),
+         "ends_on": today + datetime.timedelta(days=2)},
+    )  # fmt: skip
+    editing.set_cooperatives(fair, [catalog.tai_hoan, catalog.tan_cuong])
+    booth = editing.save_booth(
+        fair, {"name": "HTX Tài Hoan", "code": "A12", "producer": catalog.tai_hoan}
+    )
+    listing = OcopProduct.objects.get(product=catalog.mien_dong.product)
+    fair_product = editing.save_fair_product(fair, {"ocop_product": listing, "booth": booth})
+
+    shop_staff = grant(
+        User.objects.create_user(email="quan.tri@ocop.test", password=PASSWORD, is_staff=True),
+        "manage_settings",
+    )
+    staff_client = Client()
+    signed = staff_client.post(
+        "/cau-hinh-cua-hang/dang-nhap/", {"email": shop_staff.email, "password": PASSWORD}
+    )
+    assert signed.status_code == 302, signed.content
+    # A shopper with a cart that has reached the delivery step.
+    shopper = Client()
+    product = catalog.mien_dong.product
+    line = {"variant": variant_of(shopper, product), "quantity": "1", "product_slug": product.slug}
+    added = shopper.post("/gio-hang/them/", line)
+    assert added.status_code == 302, added.content
+    addressed = shopper.post("/thanh-toan/", ADDRESS)
+    assert addressed.status_code == 302, addressed.content
+    return World(
+        catalog=catalog, order=orders[0], new_part=new_part, packed_part=packed_part,
+        fair=fair, booth=booth, fair_product=fair_product, listing=listing,
+        cooperative=cooperative, platform_staff=platform_staff,
+        province_staff=province_staff, shop_staff=shop_staff,
+        clients={
+            "anonymous": Client(), "shopper": shopper, "cooperative": _signed_in(cooperative),
+            "platform_staff": _signed_in(platform_staff),
+            "province_staff": _signed_in(province_staff), "shop_staff": staff_client,
+        },
+    )  # fmt: skip
+
+
+@contextmanager
+def world_for_module(django_db_blocker, folder):
+    """The world in a transaction of its own, rolled back when the module is done; each
+    request of the tests runs in a savepoint inside it (tests.bad_input.site.attempt)."""
+    from django.db import transaction
+
+    settings = override_settings(
+        OCOP_BANK_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        # Every request runs the view: no rendered page kept from an earlier one.
+        STOREFRONT_SEARCH_CACHE_SECONDS=0,
+        # Sign-in forms are sent a hundred times: a fast hash (the accounts are made here).
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock(), settings:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world(folder)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
