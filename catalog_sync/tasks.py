@@ -11,7 +11,7 @@ from pathlib import Path
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,7 +56,8 @@ def import_registry_run(run_id: int) -> str:
         run.error_message = str(error)
     except Exception as error:  # any failure must end the run, with its reason
         logger.exception("Registry import run %s failed", run.pk)
-        close_old_connections()  # a lost database connection is replaced for the save below
+        if not connection.in_atomic_block:  # (a caller's transaction keeps its connection)
+            close_old_connections()  # a lost connection is replaced for the save below
         run.status = ImportRun.Status.FAILED
         run.error_code = IMPORT_FAILED
         run.error_message = _failure_message(error)

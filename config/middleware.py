@@ -21,6 +21,9 @@ PRIVATE_AREAS = [
     "storefront-configuration",  # /cau-hinh-cua-hang/… (shop settings, staff sign-in)
     "portal:home",  # /htx/… (cooperatives)
     "fairs:staff_home",  # /tinh/… (provincial staff)
+    "backoffice-login",  # /dang-nhap/ (the back office's one sign-in)
+    "backoffice-logout",  # /dang-xuat/
+    "backoffice-areas",  # /quan-tri/
     "api",  # /graphql/ (accounts, orders, tokens)
 ]
 _SAMPLE_TOKEN = "00000000-0000-0000-0000-000000000000"

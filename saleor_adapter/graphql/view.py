@@ -58,10 +58,10 @@ class RequestCheckingGraphQLView(SaleorGraphQLView):
         try:
             query, variables, operation_name = SaleorGraphQLView.get_graphql_params(request, data)
         except (ValueError, RecursionError, AttributeError, TypeError, KeyError, IndexError):
-            # A malformed multipart upload: answered as a request without a query (400).
-            return None, None, None
+            # A malformed multipart upload: refused as unreadable (400, INVALID_REQUEST).
+            raise ValueError("not a GraphQL request") from None
         if variables is not None and not isinstance(variables, dict | str):
-            return None, None, None
+            raise ValueError("not a GraphQL request")
         return query, variables, operation_name
 
 

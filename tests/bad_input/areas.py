@@ -59,8 +59,10 @@ PARAMETERS = {
     "portal:listing_list": ["htx"],
     "portal:statement": ["htx", "trang"],
     "portal:statement_export": ["htx"],
+    "backoffice-login": ["next"],
     "portal:login": ["next"],
     "fairs:login": ["next"],
+    "storefront-staff-login": ["next"],
     "fairs:report": ["tai"],
 }
 
@@ -74,9 +76,12 @@ WRITES_ON_GET = {
 # Each PDF is rendered by WeasyPrint (~1 s): fewer examples.
 SLOW = {"portal:packing_slip", "fairs:poster"}
 
-SIGN_IN_PAGES = {"portal:login", "fairs:login", "storefront-staff-login"}
-SIGN_OUT_PAGES = {"portal:logout", "fairs:logout", "storefront-staff-logout"}
-LOGIN_PATHS = ("/htx/dang-nhap/", "/tinh/dang-nhap/", "/cau-hinh-cua-hang/dang-nhap/")
+# The one back-office sign-in, and the old per-area login pages that redirect to it.
+OLD_SIGN_IN_PAGES = {"portal:login", "fairs:login", "storefront-staff-login"}
+SIGN_IN_PAGES = {"backoffice-login", *OLD_SIGN_IN_PAGES}
+# Pages whose answer is the sign-in page (signing out; the old login pages redirect).
+SIGN_OUT_PAGES = {"backoffice-logout", *OLD_SIGN_IN_PAGES}
+LOGIN_PATHS = ("/dang-nhap/",)
 
 
 def who(route: Route) -> str:
@@ -87,7 +92,7 @@ def who(route: Route) -> str:
         return "cooperative"
     if route.pattern.startswith("/tinh/") or route.pattern.startswith("/^tinh/"):
         return "province_staff"
-    if route.name == "storefront-configuration":
+    if route.name in ("storefront-configuration", "backoffice-areas"):
         return "shop_staff"
     return "shopper"
 

@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 
 from tests.bad_input.site import attempt, form_body, post_forms
 from tests.bad_input.values import ALWAYS_REFUSED, SHARP, Bad, bad_values
-from tests.bad_input.world import PASSWORD
 from tests.storefront.shopping import ADDRESS
 
 # (who, page route, its arguments): the pages whose forms are fuzzed.
@@ -33,14 +32,12 @@ PAGES = [
     ("shopper", "storefront-cart", lambda w: {}),
     ("shopper", "storefront-checkout", lambda w: {}),
     ("shopper", "storefront-checkout-delivery", lambda w: {}),
-    ("anonymous", "storefront-staff-login", lambda w: {}),
+    ("anonymous", "backoffice-login", lambda w: {}),
     ("shop_staff", "storefront-configuration", lambda w: {}),
-    ("anonymous", "portal:login", lambda w: {}),
     ("cooperative", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
     ("cooperative", "portal:order_detail", lambda w: {"pk": w.packed_part.pk}),
     ("platform_staff", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
     ("cooperative", "portal:listing_list", lambda w: {}),
-    ("anonymous", "fairs:login", lambda w: {}),
     ("province_staff", "fairs:fair_create", lambda w: {}),
     ("province_staff", "fairs:fair_detail", lambda w: {"pk": w.fair.pk}),
     ("province_staff", "fairs:fair_edit", lambda w: {"pk": w.fair.pk}),
@@ -48,6 +45,10 @@ PAGES = [
     ("province_staff", "fairs:product_edit",
      lambda w: {"pk": w.fair.pk, "item": w.fair_product.pk}),
 ]  # fmt: skip
+
+
+# Tables a refusal writes on purpose: django-axes counts failed sign-ins.
+COUNTED = {"axes_accessattempt"}
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,10 @@ FORMS = {
     "storefront-cart-update#2": Baseline(),  # remove the line
     "storefront-checkout": Baseline(ADDRESS),
     "storefront-checkout-delivery": Baseline(),
-    "storefront-staff-login": Baseline({"email": "quan.tri@ocop.test", "password": PASSWORD}),
+    "backoffice-login": Baseline(
+        {"username": "ban.hang@taihoan.test", "password": "mat-khau-htx-1"}
+    ),
     "storefront-configuration": Baseline(),
-    "portal:login": Baseline({"username": "ban.hang@taihoan.test", "password": "mat-khau-htx-1"}),
     "portal:order_action:tu-choi": Baseline({"reason": "Hết hàng"}),
     "portal:order_action:huy": Baseline({"reason": "Khách huỷ"}),
     "portal:order_action:da-xu-ly": Baseline({"reason": "Đã gọi khách"}),
@@ -78,7 +80,6 @@ FORMS = {
     ),
     "portal:listing_update": Baseline({"gia": "130000", "ton_kho": "12"}),
     "portal:listing_update#2": Baseline(),  # pause the listing
-    "fairs:login": Baseline({"username": "hoi.cho@thainguyen.test", "password": PASSWORD}),
     "fairs:fair_create": Baseline(
         {
             "name": "Tuần lễ OCOP",
@@ -165,12 +166,14 @@ def _fuzz_form(client, key: str, form) -> None:
         # Then never a server error, and nothing written when refused
         assert outcome.status < 500, (*where, outcome.status)
         assert not any(ord(char) < 32 for char in outcome.location), (*where, outcome.location)
+        # (a refused sign-in is counted for the throttle: that row is the point of it)
+        written = {table: n for table, n in outcome.changed.items() if table not in COUNTED}
         if outcome.refused:
-            assert outcome.changed == {}, (*where, outcome.changed)
+            assert written == {}, (*where, outcome.changed)
         # and NUL or 10,000 characters typed in a box are always refused
         if any(fields[name].typed and value.kind in ALWAYS_REFUSED for name, value in bad):
             assert outcome.refused, (*where, outcome.status, outcome.html[:2000])
-            assert outcome.changed == {}, (*where, outcome.changed)
+            assert written == {}, (*where, outcome.changed)
 
     for name in fields:
         for value in [*SHARP, LONG]:

@@ -49,11 +49,11 @@ def gid(kind: str, pk) -> str:
 
 
 def ours() -> dict:
-    """Mutation fields whose resolver is one of our classes (plugins.…)."""
+    """Mutation fields whose resolver is one of our classes (saleor_adapter.…)."""
     found = {}
     for name, field in schema.get_mutation_type().fields.items():
         owner = getattr(field.resolver, "__self__", None)
-        if owner is not None and owner.__module__.startswith("plugins."):
+        if owner is not None and owner.__module__.startswith("saleor_adapter."):
             found[name] = field
     return found
 

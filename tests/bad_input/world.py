@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from saleor.account.models import User
 from saleor.order.models import Order
@@ -92,7 +93,7 @@ def build_world(folder) -> World:
     )
     staff_client = Client()
     signed = staff_client.post(
-        "/cau-hinh-cua-hang/dang-nhap/", {"email": shop_staff.email, "password": PASSWORD}
+        reverse("backoffice-login"), {"username": shop_staff.email, "password": PASSWORD}
     )
     assert signed.status_code == 302, signed.content
     # A shopper with a cart that has reached the delivery step.

@@ -111,9 +111,9 @@ def test_the_printable_pdf_has_the_poster_and_the_booth_cards(fair, thai_nguyen_
     assert page_codes(document, 0) == [FAIR_URL]
 
     cards = page_text(document, 1)
-    for text in ("A12 HTX Tài Hoan", "Miến dong Tài Hoan", "OCOP 4 sao", "125.000\u00a0₫",
+    for text in ("A12 HTX Tài Hoan", "Miến dong Tài Hoan", "OCOP 4 sao", "125.000 ₫",
                  "Xuất xứ / Origin: Xã Côn Minh, Thái Nguyên", "Trà hoa vàng Nam Mẫu",
-                 "650.000\u00a0₫", "Gạo nếp cái hoa vàng", "60.000\u00a0₫",
+                 "650.000 ₫", "Gạo nếp cái hoa vàng", "60.000 ₫",
                  "Quét mã để mua / Scan to buy",
                  "Sản phẩm trưng bày chung"):  # fmt: skip
         assert text in cards, text

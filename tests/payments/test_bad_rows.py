@@ -161,9 +161,9 @@ BOOKED_AT = "2026-11-23T09:30:00+07:00"
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        ({"id": "FT9", "amount": 10**30, "bookedAt": BOOKED_AT}, "invalid_credit"),
-        ({"id": "F" * 150, "amount": 50000, "bookedAt": BOOKED_AT}, "invalid_credit"),
-        ({"id": "FT\x009", "amount": 50000, "bookedAt": BOOKED_AT}, "invalid_credit"),
+        ({"id": "FT9", "amount": 10**30, "bookedAt": BOOKED_AT}, "amount_out_of_range"),
+        ({"id": "F" * 150, "amount": 50000, "bookedAt": BOOKED_AT}, "invalid_id"),
+        ({"id": "FT\x009", "amount": 50000, "bookedAt": BOOKED_AT}, "invalid_id"),
         (b"[" * 30_000 + b"]" * 30_000, "malformed"),  # nested past the parser, under 64 KB
     ],
 )
