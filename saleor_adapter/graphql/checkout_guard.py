@@ -102,6 +102,11 @@ class CheckoutComplete(SaleorCheckoutComplete):
         """Saleor's perform_mutation reads the checkout here, first thing: the stock is
         reserved as soon as it has, before any validation or payment."""
         checkout = super().get_node_or_error(info, node_id, **kwargs)
+        if checkout is None:  # an empty id: Saleor answers it after this point
+            raise ValidationError(
+                {"checkout_id": ValidationError("Không tìm thấy giỏ hàng / Checkout not found.",
+                                                code=CheckoutErrorCode.NOT_FOUND.value)}
+            )  # fmt: skip
         if kwargs.get("field") == "checkout_id" and _reserved_checkout.get() is None:
             stock_reservations.reserve_checkout_stock(checkout, list(checkout))
             # With its token: Saleor deletes a completed checkout, which clears its pk.
