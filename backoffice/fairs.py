@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from backoffice.security import signed_in_area
 from common import spreadsheets
+from common.inputs import whole_number
 from common.money import format_vnd
 from common.units import province_name
 from fairs import access, charts, editing, links, posters, qr, reports
@@ -345,9 +346,13 @@ def product_delete(request, pk: int, item: int):
 
 @fair_staff_view
 def qr_code(request, pk: str, kind: str, item: str, fmt: str):
-    fair = _fair(request, int(pk))
+    # The route's regex takes any run of digits: read them with the one id parser.
+    fair_pk, item_pk = whole_number(pk), whole_number(item)
+    if fair_pk is None or item_pk is None:
+        raise Http404(NOT_FOUND)
+    fair = _fair(request, fair_pk)
     link = next(
-        (link for link in links.links_of(fair) if (link.kind, link.target_id) == (kind, int(item))),
+        (link for link in links.links_of(fair) if (link.kind, link.target_id) == (kind, item_pk)),
         None,
     )
     if link is None:
