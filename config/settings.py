@@ -309,6 +309,9 @@ GRAPHQL_LIMITS = {
     # Estimated objects: a field costs 1 plus its children times first/last (else the
     # argument's default, else page_size) for paginated fields, times list_size for lists.
     "max_cost": 20_000,
+    # Signed-in staff (a valid staff JWT): the dashboard lists 100 warehouses with 100
+    # shipping zones each (Saleor's test_query_warehouses estimates 91,401).
+    "max_cost_staff": 250_000,
     "page_size": GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"],
     "list_size": 5,
     # JSON-array batches: Saleor's dashboard (Apollo BatchHttpLink) sends at most 10.
@@ -351,6 +354,7 @@ AUTHENTICATION_BACKENDS = [
 # Innermost, so it sees the view's answer: it swaps a locked-out sign-in's answer for
 # AXES_LOCKOUT_CALLABLE's (the area's login page, or one GraphQL error), HTTP 429.
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+
 AXES_HANDLER = "config.sign_in_throttle.AccountAndAddressHandler"
 AXES_USERNAME_CALLABLE = "config.sign_in_throttle.account_name"
 AXES_LOCKOUT_CALLABLE = "config.sign_in_throttle.lockout_response"
