@@ -355,6 +355,38 @@ AUTHENTICATION_BACKENDS = [
 # AXES_LOCKOUT_CALLABLE's (the area's login page, or one GraphQL error), HTTP 429.
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 
+# Audit log (config/audit.py): the writes staff make through the back office and the
+# API, with before and after. Saleor's orders keep their own events (OrderEvent, with
+# the staff user); the marketplace's parts of an order are logged here.
+INSTALLED_APPS += ["auditlog"]
+MIDDLEWARE = [*MIDDLEWARE, "config.audit.audit_actor"]
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "marketplace.Producer",
+    "marketplace.OcopProduct",
+    "marketplace.Certificate",
+    {"model": "marketplace.CooperativeSettings", "mask_fields": ["webhook_secret"]},
+    "marketplace.CooperativeMembership",
+    "marketplace.OrderRouting",
+    "marketplace.CooperativeOrder",
+    "marketplace.PayoutBatch",
+    "fairs.ProvinceStaff",
+    "fairs.Fair",
+    "fairs.Booth",
+    "fairs.FairProduct",
+    "payments_vn.BankTransaction",
+    "storefront_config.StorefrontConfiguration",
+    "catalog_sync.ImportRun",
+    "product.Product",
+    "product.ProductVariant",
+    "product.ProductImage",
+    "site.SiteSettings",
+    {"model": "plugins.PluginConfiguration", "mask_fields": ["configuration"]},
+    {
+        "model": "account.User",
+        "exclude_fields": ["password", "last_login", "updated_at", "private_metadata"],
+    },
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 AXES_HANDLER = "config.sign_in_throttle.AccountAndAddressHandler"
 AXES_USERNAME_CALLABLE = "config.sign_in_throttle.account_name"
 AXES_LOCKOUT_CALLABLE = "config.sign_in_throttle.lockout_response"

@@ -64,6 +64,7 @@ PARAMETERS = {
     "fairs:login": ["next"],
     "storefront-staff-login": ["next"],
     "fairs:report": ["tai"],
+    "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
 }
 
 # Routes that write on a plain GET by design, and what they write.
@@ -94,6 +95,8 @@ def who(route: Route) -> str:
         return "province_staff"
     if route.name in ("storefront-configuration", "backoffice-areas"):
         return "shop_staff"
+    if route.name == "backoffice-audit":
+        return "platform_staff"
     return "shopper"
 
 
