@@ -375,7 +375,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "fairs.FairProduct",
     "payments_vn.BankTransaction",
     "storefront_config.StorefrontConfiguration",
-    "catalog_sync.ImportRun",
+    # Who uploaded which registry file, and how each run ended (the report itself is
+    # the run's summary, kept on the run).
+    {"model": "catalog_sync.ImportRun", "exclude_fields": ["summary"]},
     "product.Product",
     "product.ProductVariant",
     "product.ProductImage",
