@@ -14,9 +14,8 @@ from __future__ import annotations
 from auditlog.cid import set_cid
 from auditlog.context import set_actor
 from django.utils.functional import SimpleLazyObject
-from graphql_jwt.exceptions import JSONWebTokenError
-from graphql_jwt.shortcuts import get_user_by_token
-from graphql_jwt.utils import get_credentials
+
+from saleor_adapter.graphql.view import jwt_user
 
 
 def request_actor(request):
@@ -24,14 +23,7 @@ def request_actor(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user
-    token = get_credentials(request)
-    if not token:
-        return None
-    try:
-        user = get_user_by_token(token, request)
-    except JSONWebTokenError:
-        return None
-    return user if user is not None and user.is_active else None
+    return jwt_user(request)
 
 
 def audit_actor(get_response):

@@ -81,19 +81,24 @@ def may_introspect(request) -> bool:
     return bool(settings.GRAPHQL_PUBLIC_INTROSPECTION) or is_signed_in_staff(request)
 
 
-def is_signed_in_staff(request) -> bool:
-    """An active staff member's valid JWT is on the request (read only when a query
-    needs more than the public limits: it costs a token check and a user query)."""
-    if request is None:
-        return False
-    token = get_credentials(request)
+def jwt_user(request):
+    """The active user whose valid JWT is on ``request`` (Saleor's API), else None.
+    Costs a token check and a user query: read only when needed."""
+    token = get_credentials(request) if request is not None else None
     if not token:
-        return False
+        return None
     try:
         user = get_user_by_token(token, request)
     except JSONWebTokenError:
-        return False
-    return bool(user and user.is_active and user.is_staff)
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def is_signed_in_staff(request) -> bool:
+    """An active staff member's valid JWT is on the request (read only when a query
+    needs more than the public limits)."""
+    user = jwt_user(request)
+    return bool(user and user.is_staff)
 
 
 class LimitedGraphQLView(RequestCheckingGraphQLView):
