@@ -366,6 +366,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "marketplace.Certificate",
     {"model": "marketplace.CooperativeSettings", "mask_fields": ["webhook_secret"]},
     "marketplace.CooperativeMembership",
+    "marketplace.PayoutAccountChange",
     "marketplace.OrderRouting",
     "marketplace.CooperativeOrder",
     "marketplace.PayoutBatch",
