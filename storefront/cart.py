@@ -29,6 +29,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from common.inputs import whole_number
 from fairs.attribution import attach_to_checkout
+from marketplace import parcels, refunds
+from payments_vn.transfer import BANK_NAMES
 from saleor_adapter import storefront_data
 from storefront import payments
 from storefront.pages import (
@@ -528,16 +530,83 @@ def _place_order(request, token: str, method: str, gateway: str):
     return completed["order"], []
 
 
-@require_safe
-@storefront_view
-def order_confirmation(request, token):
+def _order_page(request, token, refund_form=None, status=200):
     order = execute(request, ORDER_QUERY, {"token": str(token)})["orderByToken"]
     if order is None:
         return not_found(request, _("Không tìm thấy đơn hàng này."))
     for line in order["lines"]:
         line["total"] = line["unitPrice"]["gross"]["amount"] * line["quantity"]
+    placed = storefront_data.order_by_token(token)
+    view = parcels.order_view(placed.pk)
     return TemplateResponse(
         request,
         "storefront/order_confirmation.html",
-        page_context(request, order=order, payment=payments.order_payment(token)),
+        page_context(
+            request,
+            order=order,
+            view=view,
+            payment=payments.order_payment(token, placed),
+            untouched=all(p.status == "new" for p in view.parcels),
+            banks=sorted(BANK_NAMES.items(), key=lambda item: item[1]),
+            refund_form=refund_form,
+            refund_url=reverse("storefront-order-refund", args=[token]),
+        ),
+        status=status,
     )
+
+
+@require_safe
+@storefront_view
+def order_confirmation(request, token):
+    return _order_page(request, token)
+
+
+class RefundDetailsForm(forms.Form):
+    """The bank account a refund owed is transferred to (``marketplace.refunds``)."""
+
+    parcel = forms.CharField(max_length=30)
+    bank = forms.CharField(max_length=8, required=False)
+    account_number = forms.CharField(max_length=40, required=False)
+    holder = forms.CharField(max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.details = refunds.clean_bank_details(
+                data.get("bank", ""), data.get("account_number", ""), data.get("holder", ""),
+                BANK_NAMES,
+            )  # fmt: skip
+        except refunds.DetailsError as refused:
+            for name, message in refused.errors.items():
+                self.add_error(name, message)
+        return data
+
+
+@require_POST
+@csrf_protect
+@storefront_view
+def refund_details(request, token):
+    """The shopper's account for a refund owed on one of their parcels."""
+    placed = storefront_data.order_by_token(token)
+    if placed is None:
+        return not_found(request, _("Không tìm thấy đơn hàng này."))
+    form = RefundDetailsForm(request.POST)
+    if not form.is_valid():
+        return _order_page(request, token, form, status=400)
+    refund = refunds.owed_refund(placed.pk, form.cleaned_data["parcel"])
+    if refund is None:
+        form.add_error(
+            None,
+            "Kiện hàng này không có khoản hoàn tiền chờ tài khoản / "
+            "This parcel has no refund awaiting a bank account.",
+        )
+        return _order_page(request, token, form, status=400)
+    try:
+        refunds.give_bank_details(refund, form.details)
+    except refunds.RefundError as error:
+        form.add_error(None, error.message)
+        return _order_page(request, token, form, status=400)
+    url = reverse("storefront-order", args=[token])
+    return HttpResponseRedirect(f"{url}#kien-{refund.cooperative_order.number}")

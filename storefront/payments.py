@@ -142,9 +142,10 @@ def _status(gateway_id: str, charge_status: str, due: int) -> str:
     return _("Chưa thanh toán")
 
 
-def order_payment(order_token: uuid.UUID | str) -> OrderPayment | None:
-    """What the order page says about paying the order with ``order_token``."""
-    order = storefront_data.order_by_token(order_token)
+def order_payment(order_token: uuid.UUID | str, order=None) -> OrderPayment | None:
+    """What the order page says about paying the order with ``order_token`` (``order``:
+    the order already read by the caller)."""
+    order = order or storefront_data.order_by_token(order_token)
     if order is None:
         return None
     gateway_id, charge_status, due = saleor_payments.order_payment_state(order)
