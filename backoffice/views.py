@@ -21,9 +21,9 @@ from django.utils.http import urlencode
 
 from backoffice.security import BadRequest, portal_view
 from common import spreadsheets
+from common.errors import DomainError
 from common.inputs import has_nul, whole_number
 from common.money import format_vnd
-from common.errors import DomainError
 from marketplace import access, lifecycle, listings, parcels, refunds, settlement
 from marketplace.models import CooperativeOrder, CooperativeOrderLine, CooperativeOrderStatus
 
