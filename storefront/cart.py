@@ -18,6 +18,7 @@ from decimal import Decimal
 import graphene
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common.inputs import whole_number
+from common.inputs import NUL_MESSAGE, whole_number
 from fairs.attribution import attach_to_checkout
 from marketplace import parcels, refunds
 from payments_vn.transfer import BANK_NAMES
@@ -568,6 +569,19 @@ class RefundDetailsForm(forms.Form):
     bank = forms.CharField(max_length=8, required=False)
     account_number = forms.CharField(max_length=40, required=False)
     holder = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():  # Django's own NUL message is English only
+            form_field.validators = [
+                ProhibitNullCharactersValidator(NUL_MESSAGE)
+                if isinstance(v, ProhibitNullCharactersValidator)
+                else v
+                for v in form_field.validators
+            ]
+            form_field.error_messages["max_length"] = (
+                "Quá dài / Too long (tối đa / at most %(limit_value)d)."
+            )
 
     def clean(self):
         data = super().clean()

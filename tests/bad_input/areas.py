@@ -37,6 +37,7 @@ ARGUMENTS = {
     "storefront-language": lambda w: {"code": "en"},
     "storefront-order": lambda w: {"token": w.order.token},
     "storefront-order-vietqr": lambda w: {"token": w.order.token, "kind": "svg"},
+    "storefront-order-refund": lambda w: {"token": w.order.token},
 }
 
 NOT_FETCHED = {
