@@ -59,7 +59,8 @@ def test_each_parcel_shows_its_own_story_and_the_amount_now_due(
 
     # Then there is one block per parcel, in the parcels' order
     first, second = parcel_blocks(page)
-    assert "Hợp tác xã Tài Hoan" in first and "Hợp tác xã Chè Tân Cương" in second
+    assert "Hợp tác xã Tài Hoan" in first
+    assert "Hợp tác xã Chè Tân Cương" in second
     # Tài Hoan's: delivered, every step done, the tracking number linked to Viettel Post
     assert 'data-testid="parcel-status">Đã giao<' in first
     assert re.findall(r'data-step="(\w+)"', first) == [
