@@ -262,12 +262,10 @@ def order_action(request, pk: int, action: str):
     return redirect("portal:order_detail", pk=pk)
 
 
-@portal_view
-def packing_slip(request, pk: int):
-    from weasyprint import HTML
-
-    cooperative_order = _visible_order(request, pk)
-    html = render_to_string(
+def packing_slip_html(cooperative_order) -> str:
+    """The slip as HTML (the PDF is WeasyPrint's rendering of it): sender, receiver,
+    lines, and what the courier collects."""
+    return render_to_string(
         "portal/packing_slip.html",
         {
             "co": cooperative_order,
@@ -276,6 +274,14 @@ def packing_slip(request, pk: int):
             "printed_at": timezone.localtime(),
         },
     )
+
+
+@portal_view
+def packing_slip(request, pk: int):
+    from weasyprint import HTML
+
+    cooperative_order = _visible_order(request, pk)
+    html = packing_slip_html(cooperative_order)
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
