@@ -1,4 +1,6 @@
-"""Cart, checkout and order confirmation, through Saleor's own GraphQL checkout.
+"""Cart, checkout and order page. Cart and checkout go through Saleor's own GraphQL
+checkout; the order page reads the order through ``saleor_adapter.storefront_data`` and
+its parcels through ``marketplace.parcels``.
 
 The cart is a Saleor checkout; its token lives in a signed cookie. Every change goes
 through the same mutations a headless storefront would call (checkoutCreate,
@@ -133,13 +135,6 @@ PAYMENT = """mutation Pay($id: ID!, $input: PaymentInput!) {
     paymentErrors { field code message } } }"""
 COMPLETE = f"""mutation Complete($id: ID!) {{
   checkoutComplete(checkoutId: $id) {{ order {{ token number }} {ERRORS} }} }}"""
-ORDER_QUERY = """query Order($token: UUID!) { orderByToken(token: $token) {
-  number created status paymentStatus shippingMethodName
-  lines { productName productSku quantity unitPrice { gross { amount } } }
-  subtotal { gross { amount } } shippingPrice { gross { amount } } total { gross { amount } }
-  shippingAddress { firstName lastName streetAddress1 city countryArea postalCode phone }
-} }"""
-
 # Saleor's error codes, in the shopper's words.
 ERROR_MESSAGES = {
     "INSUFFICIENT_STOCK": gettext_lazy("Sản phẩm không còn đủ hàng cho số lượng bạn chọn."),
@@ -532,12 +527,12 @@ def _place_order(request, token: str, method: str, gateway: str):
 
 
 def _order_page(request, token, refund_form=None, status=200):
-    order = execute(request, ORDER_QUERY, {"token": str(token)})["orderByToken"]
-    if order is None:
+    found = storefront_data.order_for_page(token)
+    if found is None:
         return not_found(request, _("Không tìm thấy đơn hàng này."))
+    placed, order = found
     for line in order["lines"]:
         line["total"] = line["unitPrice"]["gross"]["amount"] * line["quantity"]
-    placed = storefront_data.order_by_token(token)
     view = parcels.order_view(placed.pk)
     return TemplateResponse(
         request,
@@ -548,6 +543,7 @@ def _order_page(request, token, refund_form=None, status=200):
             view=view,
             payment=payments.order_payment(token, placed),
             untouched=all(p.status == "new" for p in view.parcels),
+            paid=view.payment.status == "paid",
             banks=sorted(BANK_NAMES.items(), key=lambda item: item[1]),
             refund_form=refund_form,
             refund_url=reverse("storefront-order-refund", args=[token]),
