@@ -78,7 +78,7 @@ def live_shop(django_db_setup, tmp_path_factory):
         "OCOP_BANK_WEBHOOK_SECRET": BANK_WEBHOOK_SECRET,
         "OCOP_TEST_STRIPE_API_BASE": stripe_stub.url,
         # Mail is written to files the tests read (Django's file backend).
-        "EMAIL_URL": f"file://{mail_dir}",
+        "EMAIL_URL": f"file:///{mail_dir}",  # dj-email-url drops one slash
     }
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")  # noqa: SIM115
     server = subprocess.Popen(
