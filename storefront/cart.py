@@ -553,6 +553,7 @@ def _order_page(request, token, refund_form=None, status=200):
 
 
 @require_safe
+@csrf_protect  # its refund form posts back (and needs the CSRF cookie this sets)
 @storefront_view
 def order_confirmation(request, token):
     return _order_page(request, token)

@@ -195,3 +195,19 @@ def test_a_refund_form_for_another_parcel_or_order_changes_nothing(owed, catalog
     )  # fmt: skip
     assert "This parcel has no refund awaiting a bank account." in text(wrong_parcel)
     assert PartRefund.objects.get().status == "awaiting_details"
+
+
+def test_the_refund_form_is_protected_against_cross_site_requests(owed):
+    order, tan_cuong = owed
+    browser = Client(enforce_csrf_checks=True)
+    page = text(browser.get(f"/don-hang/{order.token}/"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = {"parcel": tan_cuong.number, "bank": "970436", "account_number": "0071001234567",
+            "holder": "LAN"}  # fmt: skip
+
+    forged = Client(enforce_csrf_checks=True).post(f"/don-hang/{order.token}/hoan-tien/", data)
+    sent = browser.post(
+        f"/don-hang/{order.token}/hoan-tien/", {**data, "csrfmiddlewaretoken": token}
+    )
+
+    assert (forged.status_code, sent.status_code) == (403, 302)
