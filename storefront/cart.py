@@ -541,7 +541,7 @@ def _order_page(request, token, refund_form=None, status=200):
             request,
             order=order,
             view=view,
-            payment=payments.order_payment(token, placed),
+            payment=payments.order_payment(token, placed, view.payment),
             untouched=all(p.status == "new" for p in view.parcels),
             paid=view.payment.status == "paid",
             banks=sorted(BANK_NAMES.items(), key=lambda item: item[1]),
