@@ -15,12 +15,15 @@ commission 10%) and 1 trà of Hợp tác xã Chè Tân Cương (350.000 ₫, its
 import datetime
 from decimal import Decimal
 
+import graphene
 import pytest
 from django.core import mail
+from django.utils import timezone
 from saleor.payment import ChargeStatus
 
 from marketplace import lifecycle, parcels, refunds
-from marketplace.models import NotificationDelivery, PartRefund, PaymentRecord
+from marketplace.models import NotificationDelivery, OrderRouting, PartRefund, PaymentRecord
+from marketplace.tasks import route_pending_orders
 from payments_vn.matching import BankCredit, record_bank_credit
 from payments_vn.transfer import BANK_NAMES
 from saleor_adapter.payments.cod import GATEWAY_ID as COD
@@ -31,7 +34,9 @@ from saleor_adapter.payments.saleor_payments import (
     transfer_reference,
 )
 from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
+from tests.saleor_fixtures.api import ApiClient
 from tests.settlement.test_payments_in_ledger import (
+    REFUND,
     checkout,
     deliver,
     escrow_of,
@@ -260,3 +265,49 @@ def test_bad_bank_details_are_refused_field_by_field_in_both_languages(
 
     assert set(refused.value.errors) == fields
     assert all(" / " in message for message in refused.value.errors.values())
+
+
+def test_a_gateway_refund_that_cannot_be_made_is_flagged_for_staff_not_retried(
+    api_client, catalog, mixed_lines, cooperative_settings, tan_cuong_staff, platform_staff
+):
+    # Given a card order whose Tân Cương part was rejected (its refund task not run yet)
+    order = checkout(api_client, mixed_lines, DUMMY, "charged")
+    _, tan_cuong = parts_of(order, catalog)
+    lifecycle.reject(tan_cuong_staff, tan_cuong.pk, "Hết chè")
+    refund = PartRefund.objects.get()
+    assert (refund.status, refund.amount) == ("pending", 367500)
+    # and staff refunded the whole order in Saleor meanwhile (630.000 ₫)
+    result = ApiClient(platform_staff).post_graphql(
+        REFUND, {"id": graphene.Node.to_global_id("Order", order.pk), "amount": 630000}
+    )
+    assert result["orderRefund"]["orderErrors"] == []
+
+    # When the task runs, nothing is left to refund through the gateway
+    assert refunds.refund_through_gateway(refund.pk) == "failed"
+
+    # Then the refund is marked failed with the reason and the order is on the staff
+    # queue; the books hold what Saleor did: paid 630.000 − 630.000 = 0
+    refund.refresh_from_db()
+    assert refund.status == "failed"
+    assert "The order has no captured payment to refund" in refund.last_error
+    routing = OrderRouting.objects.get(order=order)
+    assert routing.needs_attention is True
+    assert f"Hoàn tiền {tan_cuong.number} qua cổng lỗi" in routing.attention_reason
+    assert money(order) == (0, 0, 0, 0)
+    # and running it again does nothing
+    assert refunds.refund_through_gateway(refund.pk) == "done"
+
+
+def test_the_sweeper_queues_a_gateway_refund_whose_task_was_lost(
+    api_client, catalog, mixed_lines, cooperative_settings, tan_cuong_staff,
+    celery_runs_tasks_inline,
+):  # fmt: skip
+    order = checkout(api_client, mixed_lines, DUMMY, "charged")
+    _, tan_cuong = parts_of(order, catalog)
+    lifecycle.reject(tan_cuong_staff, tan_cuong.pk, "Hết chè")  # its on-commit task is lost
+    PartRefund.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+
+    route_pending_orders()
+
+    assert PartRefund.objects.get().status == "refunded"
+    assert money(order) == (262500, 0, 262500, 0)
