@@ -230,6 +230,7 @@ def _customer_context(co: CooperativeOrder, event: str) -> dict:
         "view": view,
         "transfer": transfer,
         "refund": parcel.refund if parcel else None,
+        "tracking_url": parcel.tracking_url if parcel else "",
         "order_url": order_page_url(co.order),
     }
 

@@ -70,6 +70,12 @@ def test_shipping_one_part_fulfils_exactly_its_lines_in_saleor(
     assert "Mã vận đơn: EB123456789VN" in email.body
     assert "Đơn vị vận chuyển: VNPost" in email.body
     assert "Trà xanh" not in email.body
+    # with the carrier's own tracking page and the order page
+    assert (
+        "Theo dõi kiện hàng / Track the parcel: "
+        "https://vnpost.vn/vi-vn/dinh-vi/buu-pham?key=EB123456789VN"
+    ) in email.body
+    assert f"/don-hang/{order.token}/" in email.body
 
     # When the platform confirms delivery
     lifecycle.deliver(platform_staff, tai_hoan_part.pk)
