@@ -105,18 +105,26 @@ def test_cash_on_delivery_each_courier_collects_only_the_parts_still_coming(
 
 
 def test_vietqr_not_yet_paid_asks_for_the_new_amount(
-    api_client, catalog, mixed_lines, cooperative_settings, vietqr_account, tan_cuong_staff
-):
+    api_client, catalog, mixed_lines, cooperative_settings, vietqr_account, tan_cuong_staff,
+    marketplace_on_commit, celery_runs_tasks_inline,
+):  # fmt: skip
     # Given a VietQR order of 630.000 ₫ not paid yet
     order = checkout(api_client, mixed_lines, VIETQR, "vietqr")
     tai_hoan, tan_cuong = parts_of(order, catalog)
     assert transfer_instructions(order).amount_vnd == 630000
 
     # When Tân Cương rejects its part
-    lifecycle.reject(tan_cuong_staff, tan_cuong.pk, "Hết chè")
+    mail.outbox.clear()
+    with marketplace_on_commit():
+        lifecycle.reject(tan_cuong_staff, tan_cuong.pk, "Hết chè")
 
     # Then the code asks for 630.000 − 367.500 = 262.500 ₫
     assert transfer_instructions(order).amount_vnd == 262500
+    # and the shopper's e-mail says so, with the new code
+    (told,) = [m for m in mail.outbox if m.to == ["lan.nguyen@example.vn"]]
+    assert "Amount now due: 262.500\u00a0₫" in told.body
+    assert f"/don-hang/{order.token}/vietqr.png" in told.body
+    assert "You are not charged for this part." in told.body
     # and a transfer of the old amount is not accepted silently
     assert pay_by_transfer(order, 630000, "FT-OLD").outcome == "excess"
 
