@@ -54,6 +54,9 @@ def test_staff_with_manage_plugins_sees_the_plugin_and_its_configuration(staff_a
         "certificate_validity_months": ("36", "STRING"),
         "hide_uncertified_products": ("true", "BOOLEAN"),
         "fair_attribution_days": ("30", "STRING"),
+        "acceptance_reminder_hours": ("24", "STRING"),
+        "acceptance_escalation_hours": ("48", "STRING"),
+        "ship_unpaid_transfers": ("false", "BOOLEAN"),
     }
 
 
