@@ -2,6 +2,9 @@
 selling terms and its suspension.
 
 Invariants:
+* a payout account is checked as a shopper's refund account is
+  (``refunds.clean_bank_details``: a NAPAS bank, 6–19 digits, the holder in capitals
+  without diacritics);
 * a payout account change takes two people: whoever asks for it cannot approve it, and a
   cooperative has at most one change waiting (a new request supersedes the old one);
 * a suspended cooperative sells nothing (``certification.valid_on`` excludes it, so the
@@ -13,7 +16,6 @@ Every write here is a staff write: django-auditlog records it with its actor.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -31,8 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 from common.banks import BANK_NAMES, bank_name
 from common.errors import DomainError, bilingual
 from common.inputs import has_nul
-from common.text import fold
-from marketplace import access, certification, ports
+from marketplace import access, certification, ports, refunds
 from marketplace.models import (
     CooperativeMembership,
     CooperativeSettings,
@@ -41,9 +42,9 @@ from marketplace.models import (
     Producer,
 )
 
-ACCOUNT_NUMBER = re.compile(r"[0-9]{6,19}")
-HOLDER = re.compile(r"[A-Z0-9][A-Z0-9 .,&()'-]{1,99}")
 MAX_NOTE = 1000
+# refunds.clean_bank_details names the bank "bank"; the payout form's field is bank_bin.
+FIELDS = {"bank": "bank_bin"}
 
 
 class CooperativeError(DomainError):
@@ -167,41 +168,19 @@ def remove_member(actor, producer: Producer, membership_id: int) -> None:
 # --- The payout account ------------------------------------------------------------
 
 
-def clean_holder(raw: str) -> str:
-    """The account holder as banks write it: capitals without diacritics
-    ("HTX Chè Tân Cương" → "HTX CHE TAN CUONG")."""
-    return fold(raw).upper()
-
-
 def request_payout_account(
     actor, producer: Producer, bank_bin: str, account_number: str, holder: str
 ) -> PayoutAccountChange:
     """Ask for a new payout account; it applies once another staff member approves."""
     _staff(actor)
-    bank_bin, account_number = (bank_bin or "").strip(), (account_number or "").replace(" ", "")
-    _refuse_nul(bank_bin=bank_bin, account_number=account_number, holder=holder or "")
-    if bank_bin not in BANK_NAMES:
-        raise CooperativeError(
-            "unknown_bank",
-            bilingual("Chọn ngân hàng trong danh sách NAPAS", "Choose a bank from the NAPAS list"),
-            "bank_bin",
-        )
-    if not ACCOUNT_NUMBER.fullmatch(account_number):
-        raise CooperativeError(
-            "invalid_account_number",
-            bilingual("Số tài khoản gồm 6–19 chữ số", "An account number is 6 to 19 digits"),
-            "account_number",
-        )
-    holder = clean_holder(holder or "")
-    if not HOLDER.fullmatch(holder):
-        raise CooperativeError(
-            "invalid_holder",
-            bilingual(
-                "Tên chủ tài khoản: chữ in hoa không dấu, như trên thẻ ngân hàng",
-                "Account holder: capital letters without diacritics, as the bank writes it",
-            ),
-            "holder",
-        )
+    try:
+        details = refunds.clean_bank_details(bank_bin, account_number, holder, BANK_NAMES)
+    except refunds.DetailsError as refused:
+        # One form, one message at a time: the first field at fault, in form order.
+        field, message = next(iter(refused.errors.items()))
+        raise CooperativeError("invalid_" + field, message, FIELDS.get(field, field)) from None
+    bank_bin, account_number = details["bank_bin"], details["account_number"]
+    holder = details["holder"]
     with transaction.atomic():
         PayoutAccountChange.objects.select_for_update().filter(
             producer=producer, status=PayoutAccountChange.Status.PENDING
