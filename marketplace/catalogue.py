@@ -62,6 +62,7 @@ class OcopFacts:
     certificate: CertificateFacts
     producer: ProducerFacts
     origin: Origin
+    ocop_product_id: int = 0
 
     @property
     def shows_badge(self) -> bool:
@@ -151,6 +152,7 @@ def ocop_facts(
                     certificate.legacy_province_name, certificate.province_name
                 ),
             ),
+            ocop_product_id=row.pk,
         )
     return facts
 
