@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Min
 from django.utils import timezone
 
+from common.inputs import without_control_characters
 from marketplace.catalogue import Origin
 from marketplace.models import Certificate, OcopProduct
 from marketplace.verification_codes import product_code, product_id_from_code
@@ -221,7 +222,7 @@ def check_stamp(product: ProductVerification, token: str, *, record: bool = True
             ocop_product_id=product.ocop_product_id,
             serial=scanned.serial if state == GENUINE else None,
             genuine=state == GENUINE,
-            scanned="" if state == GENUINE else f"{product.code}/{token}"[:64],
+            scanned="" if state == GENUINE else _scanned(f"{product.code}/{token}"),
         ).pk
     return StampResult(
         state=state,
@@ -233,7 +234,13 @@ def check_stamp(product: ProductVerification, token: str, *, record: bool = True
 
 def record_unknown(scanned: str) -> None:
     """A stamp-shaped scan whose product code names nothing: not genuine, recorded."""
-    StampCheck.objects.create(ocop_product=None, genuine=False, scanned=scanned[:64])
+    StampCheck.objects.create(ocop_product=None, genuine=False, scanned=_scanned(scanned))
+
+
+def _scanned(text: str) -> str:
+    """What was scanned, as stored: control characters (NUL, which PostgreSQL refuses,
+    among them) made spaces, cut to the column."""
+    return without_control_characters(text)[:64]
 
 
 def share_location(check_id: int, province_code: str) -> bool:

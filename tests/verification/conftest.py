@@ -13,7 +13,7 @@ from tests.fairs.conftest import DOMAIN, HA_NOI, THAI_NGUYEN, client_of, provinc
 from tests.saleor_fixtures.api import grant
 from tests.storefront.catalogue import import_catalogue
 
-__all__ = ["client_of", "HA_NOI", "THAI_NGUYEN"]
+__all__ = ["HA_NOI", "THAI_NGUYEN", "client_of"]
 
 
 @pytest.fixture(autouse=True)

@@ -67,7 +67,9 @@ def test_a_genuine_stamp_verifies_and_remembers_its_first_check(batch, mien_dong
         (2, True, ""),
     ]
     # And the JSON twin says the same
-    data = phone.get(reverse("verification:stamp_json", args=[code, f"2-{stamps.signature(code, 2)}"])).json()  # fmt: skip
+    data = phone.get(
+        reverse("verification:stamp_json", args=[code, f"2-{stamps.signature(code, 2)}"])
+    ).json()
     assert data["stamp"]["state"] == "genuine"
     assert data["stamp"]["serial"] == 2
     assert data["status"] == "in_force"
@@ -97,9 +99,7 @@ def test_forged_and_altered_stamps_are_not_genuine_and_are_recorded(batch, mien_
         assert "Không phải tem chính hãng" in page, name
         assert 'data-state="genuine"' not in page, name
     expected = ["forged", "forged", "forged", "not_issued", "forged"]
-    assert [
-        phone.get(url + ".json").json()["stamp"]["state"] for url in cases.values()
-    ] == expected
+    assert [phone.get(url + ".json").json()["stamp"]["state"] for url in cases.values()] == expected
     assert StampCheck.objects.filter(genuine=False).count() == 10
     assert StampCheck.objects.filter(genuine=True).count() == 0
     # A code that names no product: the forged page, recorded too
@@ -183,8 +183,10 @@ def test_printed_qr_codes_decode_to_the_stamps_verification_urls(batch, mien_don
 def test_a_serial_checked_in_many_places_is_flagged_to_its_province(batch, mien_dong):
     # Given stamp 1 checked in three provinces (visitors shared where they were)
     for province in ("19", "01", "79"):
-        result = lookup.check_stamp(lookup.verify_product(product_code(mien_dong.pk)),
-                                    f"1-{stamps.signature(product_code(mien_dong.pk), 1)}")  # fmt: skip
+        result = lookup.check_stamp(
+            lookup.verify_product(product_code(mien_dong.pk)),
+            f"1-{stamps.signature(product_code(mien_dong.pk), 1)}",
+        )
         lookup.share_location(result.check_id, province)
     # And stamp 2 checked once
     lookup.check_stamp(
