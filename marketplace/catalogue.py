@@ -63,6 +63,8 @@ class OcopFacts:
     producer: ProducerFacts
     origin: Origin
     ocop_product_id: int = 0
+    # The raw-material area's marks from the registry: "vietgap", "huu_co", …
+    quality_marks: tuple[str, ...] = ()
 
     @property
     def shows_badge(self) -> bool:
@@ -153,6 +155,7 @@ def ocop_facts(
                 ),
             ),
             ocop_product_id=row.pk,
+            quality_marks=tuple(row.quality_marks or ()),
         )
     return facts
 

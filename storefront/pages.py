@@ -56,6 +56,13 @@ PRODUCER_TYPE_LABELS = {
     ProducerType.ENTERPRISE: ("Doanh nghiệp", "Enterprise"),
     ProducerType.HOUSEHOLD: ("Hộ kinh doanh", "Household business"),
 }
+# The raw-material area's quality marks (catalog_sync.validation.QUALITY_MARKS).
+QUALITY_MARK_LABELS = {
+    "vietgap": ("VietGAP", "VietGAP"),
+    "huu_co": ("Hữu cơ", "Organic"),
+    "globalgap": ("GlobalGAP", "GlobalGAP"),
+    "gacp_who": ("GACP-WHO", "GACP-WHO"),
+}
 ISSUING_LEVEL_LABELS = {
     "central": ("Trung ương", "Central"),
     "province": ("Cấp tỉnh", "Provincial"),
@@ -373,6 +380,7 @@ def product_detail(request, slug: str):
             issuing_level=_label(ISSUING_LEVEL_LABELS, facts.certificate.issuing_level),
             cart_error=request.GET.get("loi") == "gio-hang",
             verification_code=product_code(facts.ocop_product_id),
+            quality_marks=[_label(QUALITY_MARK_LABELS, mark) for mark in facts.quality_marks],
         ),
     )
 

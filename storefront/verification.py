@@ -34,12 +34,6 @@ from verification import lookup, reports
 from verification.forms import FakeReportForm, LocationForm
 
 CHECK_SALT = "verification.check"
-QUALITY_MARK_LABELS = {
-    "vietgap": ("VietGAP", "VietGAP"),
-    "huu_co": ("Hữu cơ", "Organic"),
-    "globalgap": ("GlobalGAP", "GlobalGAP"),
-    "gacp_who": ("GACP-WHO", "GACP-WHO"),
-}
 
 
 def _no_store(response):
