@@ -25,6 +25,7 @@ from saleor_adapter import storefront_data
 from storefront.pages import (
     ISSUING_LEVEL_LABELS,
     PRODUCER_TYPE_LABELS,
+    QUALITY_MARK_LABELS,
     _label,
     page_context,
     storefront_view,
