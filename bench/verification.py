@@ -15,7 +15,11 @@ application's own cost):
    this is a pessimistic figure for a multi-process server);
 2. the same page without recording (HEAD): the check-record overhead ratio;
 3. the product's page without a stamp;
-4. the A4 label sheet of ``--sheet`` stamps as PDF: seconds.
+4. the A4 label sheet of ``--sheet`` stamps as PDF: seconds;
+5. with ``--served``: the stamp pages served as ``make demo`` serves them (gunicorn,
+   ``python -m devtools.demo``) and loaded by ``wrk`` (Debian package ``wrk``) with
+   ``--clients`` connections for ``--seconds`` each: a browser's user agent (each
+   request records its check) against a link checker's (``curl/…``: nothing recorded).
 """
 
 from __future__ import annotations
@@ -118,6 +122,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--sheet", type=int, default=2000)
+    parser.add_argument("--served", action="store_true")
+    parser.add_argument("--seconds", type=int, default=15)
     args = parser.parse_args()
     run(args)
 
@@ -201,6 +207,65 @@ def run(args) -> None:
         pdf = labels.render_pdf(batch)
         took = time.perf_counter() - started
         print(f"A4 label sheet of {batch.count:,} stamps: {took:.1f} s, {len(pdf) / 1e6:.1f} MB")
+    if args.served:
+        served(urls, args.clients, args.seconds)
+
+
+WRK_SCRIPT = """
+local paths = {%s}
+math.randomseed(16)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], {["User-Agent"] = "%s"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%.2f %%.2f %%d\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.duration))
+end
+"""
+
+
+def served(paths: list[str], clients: int, seconds: int) -> None:
+    import shutil
+    import signal
+    import subprocess
+
+    from bench.storefront import _free_port, start_server
+
+    if not shutil.which("wrk"):
+        print("served: wrk is not installed (Debian package wrk); skipped")
+        return
+    from verification.models import StampCheck
+
+    port = _free_port()
+    server = start_server(port, keep=True)
+    try:
+        for agent in ("Mozilla/5.0 (bench)", "curl/8.0 (bench: records nothing)"):
+            before = StampCheck.objects.count()
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+                quoted = ", ".join("[==[" + path + "]==]" for path in paths)
+                script.write(WRK_SCRIPT % (quoted, agent))
+            try:
+                output = subprocess.run(
+                    ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s",
+                     "--timeout", "10s", "-s", script.name, f"http://127.0.0.1:{port}"],
+                    capture_output=True, text=True, timeout=seconds + 60, check=True,
+                ).stdout  # fmt: skip
+            finally:
+                os.unlink(script.name)
+            line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+            count, errors, p50, p95, duration = line.split()[1:]
+            rate = int(count) / (int(duration) / 1e6)
+            recorded = StampCheck.objects.count() - before
+            print(
+                f"served, {clients} clients, {agent.split()[0]}: p50 {float(p50):.1f} ms  "
+                f"p95 {float(p95):.1f} ms  {rate:.0f} req/s  errors {errors}  "
+                f"checks recorded {recorded:,}"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
 
 
 if __name__ == "__main__":
