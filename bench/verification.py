@@ -239,6 +239,7 @@ def served(paths: list[str], clients: int, seconds: int) -> None:
     from verification.models import StampCheck
 
     port = _free_port()
+    os.environ["ALLOWED_HOSTS"] += ",127.0.0.1"  # the served shop answers its own address
     server = start_server(port, keep=True)
     try:
         for agent in ("Mozilla/5.0 (bench)", "curl/8.0 (bench: records nothing)"):

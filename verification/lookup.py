@@ -16,7 +16,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from common.inputs import without_control_characters
-from marketplace.catalogue import Origin
+from marketplace.catalogue import Origin, origin_of
 from marketplace.models import Certificate, OcopProduct
 from marketplace.verification_codes import product_code, product_id_from_code
 from verification import stamps
@@ -127,10 +127,6 @@ def _history(certificates: list[Certificate]) -> list[Step]:
     return list(reversed(steps))  # newest first
 
 
-def _if_different(legacy: str, current: str) -> str:
-    return legacy if legacy and legacy != current else ""
-
-
 def verify_product(code: str, day: datetime.date | None = None) -> ProductVerification | None:
     """The facts of the product ``code`` names, or None (no such code or product)."""
     ocop_product_id = product_id_from_code(code)
@@ -169,16 +165,7 @@ def verify_product(code: str, day: datetime.date | None = None) -> ProductVerifi
         producer_type=row.producer.producer_type,
         province_code=row.producer.province_code,
         province=row.producer.province_name,
-        origin=Origin(
-            commune=certificate.commune_name,
-            province=certificate.province_name,
-            province_code=certificate.province_code,
-            legacy_commune=_if_different(certificate.legacy_commune_name, certificate.commune_name),
-            legacy_district=certificate.legacy_district_name,
-            legacy_province=_if_different(
-                certificate.legacy_province_name, certificate.province_name
-            ),
-        ),
+        origin=origin_of(certificate),
         stars=certificate.stars,
         decision_number=certificate.decision_number,
         decision_date=certificate.decision_date,

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fairs.models import ProvinceStaff
-from marketplace import ports
-from marketplace.models import Certificate, CooperativeSettings, OcopProduct
+from marketplace import notifications, ports
+from marketplace.models import Certificate, OcopProduct
 from marketplace.verification_codes import product_code
 from verification.models import CertificateReminder
 
@@ -27,24 +27,14 @@ LEAD_DAYS = (90, 30)
 
 
 def recipients(ocop_product: OcopProduct) -> list[str]:
+    """The producer's addresses (as for its orders), then its province's staff."""
     producer = ocop_product.producer
-    settings_row = CooperativeSettings.objects.filter(producer_id=producer.pk).first()
-    candidates = [
-        settings_row.notification_email if settings_row else "",
-        producer.email,
-        *producer.members.filter(user__is_active=True)
+    province_staff = (
+        ProvinceStaff.objects.filter(province_code=producer.province_code, user__is_active=True)
         .order_by("pk")
-        .values_list("user__email", flat=True),
-        *ProvinceStaff.objects.filter(province_code=producer.province_code, user__is_active=True)
-        .order_by("pk")
-        .values_list("user__email", flat=True),
-    ]
-    seen, result = set(), []
-    for email in candidates:
-        if email and email.lower() not in seen:
-            seen.add(email.lower())
-            result.append(email)
-    return result
+        .values_list("user__email", flat=True)
+    )
+    return notifications.producer_recipients(producer, *province_staff)
 
 
 def _due(certificate: Certificate, today: datetime.date) -> int | None:

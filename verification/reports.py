@@ -133,18 +133,7 @@ def flag_copied_stamps(since: datetime.datetime | None = None) -> int:
             "pk", "producer__province_code"
         )
     )
-    condition = Q()
-    for product_id, serial in keys:
-        condition |= Q(ocop_product_id=product_id, serial=serial)
-    totals = (
-        StampCheck.objects.filter(condition, genuine=True)
-        .values("ocop_product_id", "serial")
-        .annotate(
-            checks=Count("id"),
-            places=Count("province_code", distinct=True, filter=~Q(province_code="")),
-        )
-    )
-    for row in totals:
+    for row in _totals(sorted(keys)):
         if row["checks"] < COPIED_AFTER_CHECKS and row["places"] < COPIED_AFTER_PLACES:
             continue
         _, created = StampFlag.objects.update_or_create(
@@ -158,3 +147,19 @@ def flag_copied_stamps(since: datetime.datetime | None = None) -> int:
         )
         flagged += created
     return flagged
+
+
+def _totals(keys: list[tuple[int, int]], chunk: int = 500):
+    """Checks and provinces of each (product, serial), a few hundred serials a query."""
+    for start in range(0, len(keys), chunk):
+        condition = Q()
+        for product_id, serial in keys[start : start + chunk]:
+            condition |= Q(ocop_product_id=product_id, serial=serial)
+        yield from (
+            StampCheck.objects.filter(condition, genuine=True)
+            .values("ocop_product_id", "serial")
+            .annotate(
+                checks=Count("id"),
+                places=Count("province_code", distinct=True, filter=~Q(province_code="")),
+            )
+        )

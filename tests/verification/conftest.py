@@ -9,8 +9,14 @@ from django.contrib.sites.models import Site
 from saleor.account.models import User
 
 from marketplace.models import CooperativeMembership, OcopProduct, Producer
-from tests.fairs.conftest import DOMAIN, HA_NOI, THAI_NGUYEN, client_of, province_user
-from tests.saleor_fixtures.api import grant
+from tests.fairs.conftest import (  # noqa: F401  (platform_staff: a fixture)
+    DOMAIN,
+    HA_NOI,
+    THAI_NGUYEN,
+    client_of,
+    platform_staff,
+    province_user,
+)
 from tests.storefront.catalogue import import_catalogue
 
 __all__ = ["HA_NOI", "THAI_NGUYEN", "client_of"]
@@ -45,14 +51,6 @@ def thai_nguyen_staff(db) -> User:
 @pytest.fixture
 def ha_noi_staff(db) -> User:
     return province_user("chuong.trinh@hanoi.test", HA_NOI)
-
-
-@pytest.fixture
-def platform_staff(db) -> User:
-    user = User.objects.create_user(
-        email="dieu.phoi@ocop.test", password="mat-khau-staff-1", is_staff=True
-    )
-    return grant(user, "manage_orders")
 
 
 @pytest.fixture

@@ -178,7 +178,8 @@ def test_printed_qr_codes_decode_to_the_stamps_verification_urls(batch, mien_don
     ]
     text = decoding.page_text(document, 0)
     assert "Miến dong Tài Hoan" in text
-    assert f"Số {code}-1" in text
+    assert "Số sê-ri / Serial:" in text
+    assert f"{code}-1 " in text + " "
     assert len(document) == 1
 
 
@@ -202,3 +203,22 @@ def test_a_serial_checked_in_many_places_is_flagged_to_its_province(batch, mien_
     assert list(StampFlag.objects.values_list("serial", "checks", "places", "province_code")) == [
         (1, 3, 3, "19")
     ]
+
+
+def test_a_sheet_of_many_pages_prints_every_stamp_once(mien_dong):
+    # Given 70 stamps: two full pages of 32 and a last page of 6
+    batch = stamps.issue_batch(mien_dong, 70, issued_as=StampBatch.IssuedAs.PROVINCE)
+    document = decoding.pdf(labels.render_pdf(batch))
+    code = product_code(mien_dong.pk)
+    assert len(document) == 3
+    printed = [decoding.page_codes(document, index, dpi=200) for index in range(3)]
+    # Then each page shows its own stamps' codes, each stamp exactly once
+    assert [len(page) for page in printed] == [32, 32, 6]
+    expected = {
+        f"https://cho-ocop.vn/xac-minh/{code}/{serial}-{stamps.signature(code, serial)}"
+        for serial in range(1, 71)
+    }
+    assert {url for page in printed for url in page} == expected
+    assert f"{code}-70" in decoding.page_text(document, 2)
+    assert f"{code}-33" in decoding.page_text(document, 1)
+    assert decoding.page_text(document, 2).count("Miến dong Tài Hoan") == 6
