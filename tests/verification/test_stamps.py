@@ -222,3 +222,22 @@ def test_a_sheet_of_many_pages_prints_every_stamp_once(mien_dong):
     assert f"{code}-70" in decoding.page_text(document, 2)
     assert f"{code}-33" in decoding.page_text(document, 1)
     assert decoding.page_text(document, 2).count("Miến dong Tài Hoan") == 6
+
+
+def test_a_visitor_may_share_the_province_of_a_check_once(batch, mien_dong):
+    import re
+
+    code = product_code(mien_dong.pk)
+    phone = client_of(None)
+    page = phone.get(_url(code, 1)).content.decode()
+    check = re.search(r'name="check" value="([^"]+)"', page).group(1)
+    location = reverse("verification:location", args=[code])
+    # A forged check id and an unknown province are refused, in both languages
+    forged = phone.post(location, {"province": "19", "check": check + "x"})
+    assert forged.status_code == 400
+    assert "vui lòng quét lại tem" in forged.content.decode()
+    assert phone.post(location, {"province": "99", "check": check}).status_code == 400
+    # The visitor's province is kept on their check, once
+    assert phone.post(location, {"province": "19", "check": check}).status_code == 302
+    assert phone.post(location, {"province": "01", "check": check}).status_code == 302
+    assert list(StampCheck.objects.values_list("province_code", flat=True)) == ["19"]
