@@ -20,10 +20,12 @@ REVOCATION_REASON_MAX = 2000
 
 
 def valid_on(day: datetime.date) -> Q:
-    """OcopProduct filter: the current certificate is in force on ``day``."""
+    """OcopProduct filter: the current certificate is in force on ``day`` and the
+    platform has not suspended its producer (a suspended cooperative sells nothing)."""
     return Q(
         current_certificate__decision_date__lte=day,
         current_certificate__expiry_date__gte=day,
+        producer__suspended_at__isnull=True,
     ) & (
         Q(current_certificate__revoked_on__isnull=True) | Q(current_certificate__revoked_on__gt=day)
     )

@@ -51,6 +51,9 @@ ARGUMENTS = {
     "verification:revoke": lambda w: {"pk": w.listing.current_certificate_id},
     "verification:stamp_sheet": lambda w: {"pk": w.stamp_batch.pk},
     "portal:stamp_sheet": lambda w: {"pk": w.stamp_batch.pk},
+    "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
+    "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
+    "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
 }
 
 
@@ -86,6 +89,8 @@ PARAMETERS = {
     "fairs:report": ["tai"],
     "verification:product": ["da-bao-cao"],
     "verification:report": ["so"],
+    "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
+    "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
 }
 
 # Routes that write on a plain GET by design, and what they write.
@@ -103,7 +108,7 @@ SLOW = {"portal:packing_slip", "fairs:poster", "portal:stamp_sheet", "verificati
 
 # The one back-office sign-in, and the old per-area login pages that redirect to it.
 OLD_SIGN_IN_PAGES = {"portal:login", "fairs:login", "storefront-staff-login"}
-SIGN_IN_PAGES = {"backoffice-login", *OLD_SIGN_IN_PAGES}
+SIGN_IN_PAGES = {"backoffice-login", "backoffice-set-password", *OLD_SIGN_IN_PAGES}
 # Pages whose answer is the sign-in page (signing out; the old login pages redirect).
 SIGN_OUT_PAGES = {"backoffice-logout", *OLD_SIGN_IN_PAGES}
 LOGIN_PATHS = ("/dang-nhap/",)
@@ -119,6 +124,10 @@ def who(route: Route) -> str:
         return "province_staff"
     if route.name in ("storefront-configuration", "backoffice-areas"):
         return "shop_staff"
+    if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
+        return "platform_staff"
+    if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
     return "shopper"
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('marketplace', '0006_certificate_revocation_and_registry_marks'),
+        ('marketplace', '0007_certificate_revocation_and_registry_marks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

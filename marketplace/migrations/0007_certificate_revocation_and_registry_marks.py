@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('marketplace', '0005_stock_reservations'),
+        ('marketplace', '0006_suspension_and_payout_account_changes'),
     ]
 
     operations = [
