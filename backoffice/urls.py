@@ -1,6 +1,7 @@
 from django.urls import path
 
 from backoffice import signin, views
+from backoffice import verification as stamp_views
 
 app_name = "portal"
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("san-pham/<int:pk>/", views.listing_update, name="listing_update"),
     path("doi-soat/", views.statement, name="statement"),
     path("doi-soat/xuat-csv/", views.statement_export, name="statement_export"),
+    path("tem/", stamp_views.portal_stamps, name="stamps"),
+    path("tem/<int:pk>/tem.pdf", stamp_views.portal_stamp_sheet, name="stamp_sheet"),
 ]

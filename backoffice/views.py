@@ -18,14 +18,17 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from backoffice.security import BadRequest, portal_view
 from common import spreadsheets
 from common.errors import DomainError
 from common.inputs import has_nul, whole_number
 from common.money import format_vnd
+from fairs import links, qr
 from marketplace import access, lifecycle, listings, parcels, refunds, settlement
 from marketplace.models import CooperativeOrder, CooperativeOrderLine, CooperativeOrderStatus
+from marketplace.verification_codes import product_code
 
 PAGE_SIZE = 25
 LIST_FIELDS = [
@@ -270,6 +273,7 @@ def packing_slip_html(cooperative_order) -> str:
         {
             "co": cooperative_order,
             "money": parcels.parts_money([cooperative_order])[cooperative_order.pk],
+            "lines": _slip_lines(cooperative_order),
             "address": cooperative_order.order.shipping_address,
             "printed_at": timezone.localtime(),
         },
@@ -288,6 +292,22 @@ def packing_slip(request, pk: int):
         f'inline; filename="phieu-dong-goi-{cooperative_order.number}.pdf"'
     )
     return response
+
+
+def _slip_lines(cooperative_order) -> list[dict]:
+    """Each line with its product's verification page (URL and a QR code to scan)."""
+    rows = cooperative_order.lines.values_list(
+        "product_name", "sku", "quantity", "order_line__variant__product__ocop__id"
+    )
+    lines = []
+    for name, sku, quantity, ocop_product_id in rows:
+        url, code_svg = "", ""
+        if ocop_product_id:
+            path = reverse("verification:product", args=[product_code(ocop_product_id)])
+            url = links.absolute_url(path)
+            code_svg = mark_safe(qr.svg_for_print(url, 16.0)[0])
+        lines.append({"name": name, "sku": sku, "quantity": quantity, "url": url, "qr": code_svg})
+    return lines
 
 
 ORDER_CSV_HEADER = [

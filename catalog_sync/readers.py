@@ -42,6 +42,8 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "issuing_authority",
     "expiry_date",
     "score",
+    "gtin",
+    "quality_marks",
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("product_name", "producer_name", "stars", "decision_number")
@@ -84,6 +86,14 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "producer_type": ("producer_type", "Loại hình", "Loại hình chủ thể", "Loại hình tổ chức"),
     "producer_tax_code": ("producer_tax_code", "tax_code", "Mã số thuế", "MST"),
+    "gtin": ("gtin", "barcode", "ean", "Mã vạch", "Mã GTIN", "Mã số mã vạch", "Mã vạch GS1"),
+    "quality_marks": (
+        "quality_marks",
+        "certifications",
+        "Chứng nhận vùng nguyên liệu",
+        "Tiêu chuẩn vùng nguyên liệu",
+        "Chứng nhận chất lượng",
+    ),
     "producer_phone": ("producer_phone", "phone", "Số điện thoại", "Điện thoại", "SĐT"),
     "producer_email": ("producer_email", "email", "e-mail", "Thư điện tử"),
     "province": ("province", "Tỉnh/Thành phố", "Tỉnh", "Tỉnh/TP", "Tỉnh thành"),

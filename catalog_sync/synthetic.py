@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from stdnum.vn import mst
 from vietnam_provinces.lookup import PROVINCE_MAPPING, WARD_MAPPING
 
 from common.units import CENTRAL_CITY_CODES
@@ -157,6 +158,16 @@ def _break(row: dict[str, str], rng: random.Random, as_of: dt.date) -> None:
         row["Cơ quan công nhận"] = "UBND huyện Mẫu Sơn"
 
 
+def _tax_code(number: int) -> str:
+    """A made-up tax code with a correct check digit (stdnum's Vietnamese MST)."""
+    while True:
+        base = f"{number % 10**9:09d}"
+        check = mst.calc_check_digit(base)
+        if len(check) == 1:  # a remainder of 10 has no digit: such bases are never issued
+            return base + check
+        number += 1
+
+
 def synthetic_rows(
     count: int, *, seed: int = 0, as_of: dt.date | None = None
 ) -> tuple[list[dict[str, str]], int]:
@@ -207,7 +218,7 @@ def synthetic_rows(
             "Mã SKU": f"MAU-{province_code:02d}-{serial:06d}",
             "Chủ thể": producer,
             "Loại hình": type_label,
-            "Mã số thuế": "" if type_label == "Hộ kinh doanh" else f"{rng.randrange(10**9):010d}",
+            "Mã số thuế": "" if type_label == "Hộ kinh doanh" else _tax_code(rng.randrange(10**9)),
             "Số điện thoại": f"09{rng.randrange(10**8):08d}",
             "Email": "",
             "Tỉnh/Thành phố": PROVINCE_MAPPING[province_code].name,

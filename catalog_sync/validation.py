@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
+from stdnum import ean
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.vn import mst
 
 from catalog_sync.authority import IssuingLevel, allowed_levels, issuing_level, legal_basis
 from catalog_sync.limits import FieldLimits, model_limits
 from catalog_sync.readers import CANONICAL_FIELDS
 from common.dates import parse_date
-from common.groups import ProductSet, resolve_product_group
+from common.groups import ProductSet, infer_product_set, resolve_product_group
 from common.money import parse_vnd, parse_whole_number, whole_digits
 from common.text import fold, normalize_multiline, normalize_text, word_key
 from common.units import Origin, OriginError, resolve_origin
@@ -77,6 +80,11 @@ class ValidatedRow:
     expiry_is_explicit: bool
     score: int | None
     legal_basis: str
+    # The optional columns of issue 16: a GS1 barcode, the raw-material area's quality
+    # marks, and whether the product group was inferred from the name (to review).
+    gtin: str = ""
+    quality_marks: tuple[str, ...] = ()
+    product_group_inferred: bool = False
     certificate_key: tuple[str, str, str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -272,7 +280,14 @@ def validate_row(
         else _check_authority(authority, stars, decision_date, errors)
     )
 
-    product_set = _check_product_group(text("product_group"), errors)
+    product_set, group_inferred = _check_product_group(text("product_group"), product_name, errors)
+    gtin = _check_gtin(text("gtin"), errors)
+    tax_code = (
+        text("producer_tax_code")
+        if "producer_tax_code" in too_long
+        else _check_tax_code(text("producer_tax_code"), errors)
+    )
+    marks = _check_quality_marks(text("quality_marks"), errors)
     origin = (
         None
         if too_long & {"province", "commune", "legacy_district"}
@@ -312,7 +327,7 @@ def validate_row(
         sku=text("sku"),
         producer_name=producer_name,
         producer_type=producer_type,
-        producer_tax_code=text("producer_tax_code"),
+        producer_tax_code=tax_code,
         producer_phone=text("producer_phone"),
         producer_email=email,
         origin=origin,
@@ -325,6 +340,9 @@ def validate_row(
         expiry_is_explicit=expiry_is_explicit,
         score=score,
         legal_basis=legal_basis(decision_date),
+        gtin=gtin,
+        quality_marks=marks,
+        product_group_inferred=group_inferred,
     )
 
 
@@ -600,16 +618,26 @@ def _check_authority(
     return level
 
 
-def _check_product_group(value: str, errors: _RowErrors) -> ProductSet | None:
+def _check_product_group(
+    value: str, product_name: str, errors: _RowErrors
+) -> tuple[ProductSet | None, bool]:
+    """The row's product set and whether it was inferred from the product's name (an
+    empty or absent group column: real recognition lists often have none)."""
     if not value:
-        errors.add(
-            "product_group",
-            "product_group_missing",
-            "Thiếu nhóm/bộ sản phẩm OCOP (ví dụ: Chè, Mật ong, hoặc mã bộ 1–26).",
-            "The OCOP product group is missing (e.g. Chè (tea), Mật ong (honey), or set "
-            "code 1–26).",
-        )
-        return None
+        if not product_name:
+            return None, False  # product_name_missing says it
+        inferred = infer_product_set(product_name)
+        if inferred is None:
+            errors.add(
+                "product_group",
+                "product_group_not_inferable",
+                f"Không có nhóm/bộ sản phẩm và không suy ra được từ tên "
+                f"'{_shown(product_name)}'. Ghi nhóm (ví dụ: Chè, Mật ong, hoặc mã bộ 1–26).",
+                f"No product group, and none can be inferred from the name "
+                f"'{_shown(product_name)}'. Give the group (e.g. Chè (tea), Mật ong (honey), "
+                f"or set code 1–26).",
+            )
+        return inferred, inferred is not None
     product_set = resolve_product_group(value)
     if product_set is None:
         errors.add(
@@ -621,7 +649,95 @@ def _check_product_group(value: str, errors: _RowErrors) -> ProductSet | None:
             f"Product group '{_shown(value)}' is not recognised. Use a product set name of "
             "Decision 148/QĐ-TTg or a set code 1–26.",
         )
-    return product_set
+    return product_set, False
+
+
+def _check_gtin(value: str, errors: _RowErrors) -> str:
+    """A GS1 barcode (GTIN-8, -12, -13 or -14) with a correct check digit, or ""."""
+    if not value:
+        return ""
+    digits = value.replace(" ", "").replace("-", "")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (8, 12, 13, 14):
+        errors.add(
+            "gtin",
+            "gtin_invalid_format",
+            f"Mã vạch '{_shown(value)}' phải gồm 8, 12, 13 hoặc 14 chữ số (GTIN; mã Việt Nam "
+            "bắt đầu bằng 893).",
+            f"Barcode '{_shown(value)}' must be 8, 12, 13 or 14 digits (a GTIN; Vietnamese "
+            "ones start with 893).",
+        )
+        return ""
+    try:
+        return ean.validate(digits)
+    except stdnum_exceptions.ValidationError:
+        errors.add(
+            "gtin",
+            "gtin_check_digit",
+            f"Mã vạch '{_shown(value)}' sai số kiểm tra GS1 (chữ số cuối).",
+            f"Barcode '{_shown(value)}' has a wrong GS1 check digit (its last digit).",
+        )
+        return ""
+
+
+def _check_tax_code(value: str, errors: _RowErrors) -> str:
+    """Vietnam's tax code (mã số thuế): 10 digits, or 13 with a branch suffix."""
+    if not value:
+        return ""
+    try:
+        return mst.validate(value)
+    except stdnum_exceptions.InvalidChecksum:
+        errors.add(
+            "producer_tax_code",
+            "producer_tax_code_check_digit",
+            f"Mã số thuế '{_shown(value)}' sai chữ số kiểm tra (chữ số thứ 10).",
+            f"Tax code '{_shown(value)}' has a wrong check digit (its 10th digit).",
+        )
+    except stdnum_exceptions.ValidationError:
+        errors.add(
+            "producer_tax_code",
+            "producer_tax_code_invalid",
+            f"Mã số thuế '{_shown(value)}' phải gồm 10 chữ số, hoặc 13 (10-XXX) cho chi nhánh.",
+            f"Tax code '{_shown(value)}' must be 10 digits, or 13 (10-XXX) for a branch.",
+        )
+    return ""
+
+
+# Quality marks of the raw-material area, as provinces write them → our code.
+QUALITY_MARKS: dict[str, str] = {
+    "vietgap": "vietgap", "viet gap": "vietgap",
+    "huu co": "huu_co", "organic": "huu_co", "tcvn 11041": "huu_co",
+    "globalgap": "globalgap", "global gap": "globalgap",
+    "gacp who": "gacp_who", "gacp": "gacp_who", "gacpwho": "gacp_who",
+}  # fmt: skip
+QUALITY_MARK_ORDER = ("vietgap", "huu_co", "globalgap", "gacp_who")
+
+
+def _check_quality_marks(value: str, errors: _RowErrors) -> tuple[str, ...]:
+    """ "VietGAP; hữu cơ" → ("vietgap", "huu_co"): marks separated by , ; / or +."""
+    if not value:
+        return ()
+    found, unknown = set(), []
+    for part in re.split(r"[,;/+\n]", value):
+        key = " ".join(fold(part).replace("-", " ").split())
+        if not key:
+            continue
+        mark = QUALITY_MARKS.get(key)
+        if mark is None:
+            unknown.append(part.strip())
+        else:
+            found.add(mark)
+    if unknown:
+        shown = ", ".join(_shown(part) for part in unknown)
+        errors.add(
+            "quality_marks",
+            "quality_mark_unknown",
+            f"Không nhận ra chứng nhận vùng nguyên liệu '{shown}' (VietGAP, hữu cơ, "
+            "GlobalGAP, GACP-WHO).",
+            f"Quality mark '{shown}' is not recognised (VietGAP, organic/hữu cơ, GlobalGAP, "
+            "GACP-WHO).",
+        )
+        return ()
+    return tuple(mark for mark in QUALITY_MARK_ORDER if mark in found)
 
 
 def _check_origin(province: str, commune: str, district: str, errors: _RowErrors) -> Origin | None:

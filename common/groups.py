@@ -235,3 +235,43 @@ def resolve_product_group(value: str) -> ProductSet | None:
     if text.isascii() and text.isdigit():  # "²".isdigit() is true too; int() refuses it
         return _SETS_BY_CODE.get(int(text)) if len(text) <= 3 else None
     return _INDEX.get(_key(text))
+
+
+# The first words of product names and the set they put a product in, for registries
+# published without a group column (docs/registry-format.md). Folded (no diacritics,
+# lower case, đ→d); the longest match at the start of the name wins ("ca phe" before
+# "ca", "tra thao duoc" before "tra"). A name that starts with none of them is left to
+# a person (catalog_sync refuses the row with ``product_group_not_inferable``).
+NAME_KEYWORDS: dict[str, int] = {
+    "che": 11, "tra": 11, "tra thao duoc": 20, "tra duoc lieu": 20,
+    "ca phe": 12, "ca cao": 12, "cacao": 12,
+    "mat ong": 4,
+    "mien": 5, "bun": 5, "pho": 5, "banh da": 5, "banh pho": 5, "banh canh": 5,
+    "banh trang": 5, "banh": 5, "com": 5,
+    "gao": 3, "nep": 3, "ngo": 3,
+    "nuoc mam": 9, "mam": 9, "tuong": 9,
+    "tieu": 10, "toi": 10, "gia vi": 10, "muoi": 10, "ot": 10, "hat tieu": 10,
+    "ruou": 13,
+    "nuoc khoang": 15, "nuoc uong": 15, "nuoc cot": 16, "nuoc ep": 16, "nuoc": 16,
+    "ca": 8, "tom": 8, "muc": 8, "cua": 8,
+    "gio": 7, "cha": 7, "lap xuong": 7, "nem": 7, "thit": 7, "xuc xich": 7,
+    "mut": 6, "keo": 6,
+    "vai thieu": 1, "vai": 1, "khom": 1, "cam": 1, "buoi": 1, "nhan": 1, "xoai": 1,
+    "tinh dau": 19, "cao": 20,
+    "gom": 21, "su": 21, "may tre": 21, "may": 21, "tre": 21, "go": 21, "kham": 21,
+    "non": 21, "det": 22, "tho cam": 22, "lua": 22,
+    "hoa": 23, "lan": 24, "bonsai": 24, "cay canh": 24,
+    "du lich": 26, "diem du lich": 26,
+}  # fmt: skip
+_LONGEST_KEYWORD = max(len(keyword.split()) for keyword in NAME_KEYWORDS)
+
+
+@lru_cache(maxsize=4096)
+def infer_product_set(product_name: str) -> ProductSet | None:
+    """The product set a product's name points to (its first words), or None."""
+    words = word_key(product_name).split()
+    for size in range(min(_LONGEST_KEYWORD, len(words)), 0, -1):
+        code = NAME_KEYWORDS.get(" ".join(words[:size]))
+        if code is not None:
+            return _SETS_BY_CODE[code]
+    return None

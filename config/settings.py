@@ -25,6 +25,7 @@ if OCOP_DEVELOPMENT:
     from devtools import services
 
     os.environ.setdefault("SECRET_KEY", services.development_secret_key())
+    os.environ.setdefault("OCOP_STAMP_KEY", services.development_secret_key("stamp_key"))
     DATABASE_URL = services.database_url()
     BROKER_URL = services.broker_url()
     # Saleor refuses, with DEBUG off, to send account e-mails while the storefront hosts
@@ -33,6 +34,9 @@ if OCOP_DEVELOPMENT:
 else:
     for name, example in [
         ("SECRET_KEY", "<50 random characters>"),
+        # Signs the serials of printed OCOP stamps (verification.stamps): changing it
+        # makes every stamp already printed read as forged.
+        ("OCOP_STAMP_KEY", "<50 random characters>"),
         ("ALLOWED_HOSTS", "shop.example.vn"),
         ("ALLOWED_CLIENT_HOSTS", "shop.example.vn"),
     ]:
@@ -97,6 +101,7 @@ OCOP_APPS = [
     "django.contrib.sessions",
     "payments_vn",
     "fairs",
+    "verification",
 ]
 if OCOP_DEVELOPMENT:
     # The demo and the migrations helper (management commands): development only.
@@ -110,6 +115,8 @@ OCOP_PLUGINS = [
 ]
 # Shared secret the bank signs its transfer notifications with (payments_vn.views).
 OCOP_BANK_WEBHOOK_SECRET = os.environ.get("OCOP_BANK_WEBHOOK_SECRET", "")
+# The key of the stamps' HMAC signatures (verification.stamps); required in production.
+OCOP_STAMP_KEY = os.environ.get("OCOP_STAMP_KEY", "")
 PLUGINS = PLUGINS + OCOP_PLUGINS
 
 # Files the shop writes (uploads, generated images) stay out of site-packages.
@@ -179,6 +186,16 @@ CELERY_BEAT_SCHEDULE = {
     "ocop-follow-up-unaccepted-parts": {
         "task": "marketplace.tasks.follow_up_unaccepted_parts",
         "schedule": 900.0,
+    },
+    # Certificate expiry reminders, 90 and 30 days ahead, once each (verification.tasks).
+    "ocop-certificate-reminders": {
+        "task": "verification.tasks.send_certificate_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Stamps checked too often or in too many places: flagged to their province.
+    "ocop-flag-copied-stamps": {
+        "task": "verification.tasks.flag_copied_stamps",
+        "schedule": 600.0,
     },
 }
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("htx/", include("backoffice.urls")),
     # Province trade fairs: short links /f/…, staff pages /tinh/hoi-cho/….
     path("", include("config.fair_urls")),
+    # Product verification /xac-minh/…, its province staff pages /tinh/xac-minh/….
+    path("", include("config.verification_urls")),
     path("badges/<str:style>/ocop-<int:stars>-sao.svg", views.badge, name="ocop-badge"),
     # Storefront pages (Vietnamese URLs; English is a language switch, not other URLs).
     path("san-pham/", pages.product_list, name="storefront-products"),

@@ -115,12 +115,13 @@ def ensure_database_exists(url: str) -> bool:
         connection.close()
 
 
-def development_secret_key() -> str:
-    """A stable secret for local runs (kept in .devdata), so every process signs alike.
+def development_secret_key(name: str = "secret_key") -> str:
+    """A stable secret for local runs (kept in .devdata/<name>), so every process signs
+    alike: ``secret_key`` (SECRET_KEY), ``stamp_key`` (OCOP_STAMP_KEY).
 
-    Production sets SECRET_KEY in the environment; this is only read when it is unset.
+    Production sets them in the environment; this is only read when one is unset.
     """
-    path = DEVDATA_DIR / "secret_key"
+    path = DEVDATA_DIR / name
     if not path.exists():
         from django.core.management.utils import get_random_secret_key
 

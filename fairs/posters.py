@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,6 +22,7 @@ from common.units import province_name
 from fairs import links, qr
 from fairs.models import Fair, FairProduct
 from marketplace.catalogue import ocop_facts
+from marketplace.verification_codes import product_code
 
 POSTER_QR_MM = 120.0
 CARD_QR_MM = 32.0
@@ -39,6 +41,7 @@ class Card:
     origin: str = ""
     price: str = ""
     producer: str = ""
+    verify_url: str = ""  # the product's public verification page (/xac-minh/<code>)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ def _product_card(fair: Fair, fair_product: FairProduct, facts, product) -> Card
         origin=origin,
         price=format_vnd(product.minimal_variant_price_amount),
         producer=fair_product.ocop_product.producer.name,
+        verify_url=links.absolute_url(
+            reverse("verification:product", args=[product_code(fair_product.ocop_product_id)])
+        ),
     )
 
 

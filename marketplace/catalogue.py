@@ -62,6 +62,9 @@ class OcopFacts:
     certificate: CertificateFacts
     producer: ProducerFacts
     origin: Origin
+    ocop_product_id: int = 0
+    # The raw-material area's marks from the registry: "vietgap", "huu_co", …
+    quality_marks: tuple[str, ...] = ()
 
     @property
     def shows_badge(self) -> bool:
@@ -139,20 +142,24 @@ def ocop_facts(
                 producer_type=row.producer.producer_type,
                 province=row.producer.province_name,
             ),
-            origin=Origin(
-                commune=certificate.commune_name,
-                province=certificate.province_name,
-                province_code=certificate.province_code,
-                legacy_commune=_if_different(
-                    certificate.legacy_commune_name, certificate.commune_name
-                ),
-                legacy_district=certificate.legacy_district_name,
-                legacy_province=_if_different(
-                    certificate.legacy_province_name, certificate.province_name
-                ),
-            ),
+            origin=origin_of(certificate),
+            ocop_product_id=row.pk,
+            quality_marks=tuple(row.quality_marks or ()),
         )
     return facts
+
+
+def origin_of(certificate) -> Origin:
+    """Where a certificate says the product comes from: the current units, and the
+    legacy names written on it only where they differ."""
+    return Origin(
+        commune=certificate.commune_name,
+        province=certificate.province_name,
+        province_code=certificate.province_code,
+        legacy_commune=_if_different(certificate.legacy_commune_name, certificate.commune_name),
+        legacy_district=certificate.legacy_district_name,
+        legacy_province=_if_different(certificate.legacy_province_name, certificate.province_name),
+    )
 
 
 def _if_different(legacy: str, current: str) -> str:

@@ -1,13 +1,22 @@
-"""Which products may be sold: those whose current recognition decision is in force."""
+"""Which products may be sold: those whose current recognition decision is in force
+(signed, not expired, not revoked); and the province's revocation of a decision."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from marketplace.models import OcopProduct
+from common.errors import DomainError, bilingual
+from common.inputs import has_nul
+from marketplace import ports
+from marketplace.models import Certificate, OcopProduct
+
+REVOCATION_DECISION_MAX = Certificate._meta.get_field("revocation_decision").max_length
+REVOCATION_REASON_MAX = 2000
 
 
 def valid_on(day: datetime.date) -> Q:
@@ -17,6 +26,8 @@ def valid_on(day: datetime.date) -> Q:
         current_certificate__decision_date__lte=day,
         current_certificate__expiry_date__gte=day,
         producer__suspended_at__isnull=True,
+    ) & (
+        Q(current_certificate__revoked_on__isnull=True) | Q(current_certificate__revoked_on__gt=day)
     )
 
 
@@ -36,3 +47,105 @@ def expired_published_product_ids(day: datetime.date) -> list[int]:
         .exclude(valid_on(day))
         .values_list("product_id", flat=True)
     )
+
+
+def revoke(
+    certificate: Certificate,
+    *,
+    decision_number: str,
+    decided_on: datetime.date | None,
+    reason: str = "",
+    user=None,
+    today: datetime.date | None = None,
+) -> Certificate:
+    """Revoke ``certificate`` by the province's decision ``decision_number`` of
+    ``decided_on``: from that day it is not in force, and its product, when this is the
+    product's current decision, leaves the shop at once (unpublished through the
+    catalogue port; the publication guard then refuses to publish it again). A revoked
+    certificate stays revoked: a second revocation is refused. Raises DomainError with
+    the field at fault."""
+    today = today or timezone.localdate()
+    decision_number = (decision_number or "").strip()
+    reason = (reason or "").strip()
+    if has_nul(decision_number, reason):
+        raise DomainError(
+            "null_character",
+            bilingual("Không được chứa ký tự NUL", "Must not contain the NUL character"),
+            "decision_number" if has_nul(decision_number) else "reason",
+        )
+    if not decision_number:
+        raise DomainError(
+            "required",
+            bilingual("Nhập số quyết định thu hồi", "Enter the revoking decision's number"),
+            "decision_number",
+        )
+    if len(decision_number) > REVOCATION_DECISION_MAX:
+        raise DomainError(
+            "too_long",
+            bilingual(
+                f"Số quyết định tối đa {REVOCATION_DECISION_MAX} ký tự",
+                f"A decision number has at most {REVOCATION_DECISION_MAX} characters",
+            ),
+            "decision_number",
+        )
+    if len(reason) > REVOCATION_REASON_MAX:
+        raise DomainError(
+            "too_long",
+            bilingual(
+                f"Lý do tối đa {REVOCATION_REASON_MAX} ký tự",
+                f"A reason has at most {REVOCATION_REASON_MAX} characters",
+            ),
+            "reason",
+        )
+    if decided_on is None:
+        raise DomainError(
+            "required",
+            bilingual("Nhập ngày quyết định thu hồi", "Enter the revoking decision's date"),
+            "decided_on",
+        )
+    if decided_on > today:
+        raise DomainError(
+            "in_future",
+            bilingual(
+                "Ngày quyết định thu hồi không được sau hôm nay",
+                "The revoking decision cannot be dated after today",
+            ),
+            "decided_on",
+        )
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.revoked_on is not None:
+            raise DomainError(
+                "already_revoked",
+                bilingual(
+                    f"Chứng nhận đã bị thu hồi theo {locked.revocation_decision}",
+                    f"The certificate was already revoked by {locked.revocation_decision}",
+                ),
+                None,
+            )
+        if decided_on < locked.decision_date:
+            raise DomainError(
+                "before_decision",
+                bilingual(
+                    "Ngày thu hồi không được trước ngày công nhận",
+                    "A revocation cannot predate the recognition decision",
+                ),
+                "decided_on",
+            )
+        locked.revoked_on = decided_on
+        locked.revocation_decision = decision_number
+        locked.revocation_reason = reason
+        locked.revoked_by = user if getattr(user, "pk", None) else None
+        locked.revoked_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "revoked_on", "revocation_decision", "revocation_reason", "revoked_by",
+                "revoked_at",
+            ]
+        )  # fmt: skip
+        product = OcopProduct.objects.select_related("current_certificate").get(
+            pk=locked.ocop_product_id
+        )
+        if product.current_certificate_id == locked.pk:
+            ports.catalogue().set_published([product.product_id], False)
+    return locked

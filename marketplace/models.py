@@ -80,6 +80,12 @@ class OcopProduct(models.Model):
     current_certificate = models.OneToOneField(
         "Certificate", null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # From the registry's optional columns (catalog_sync.validation): the GS1 barcode,
+    # the raw-material area's quality marks (VietGAP, hữu cơ, GlobalGAP, GACP-WHO), and
+    # whether the product group was inferred from the name (for staff to review).
+    gtin = models.CharField(max_length=14, blank=True)
+    quality_marks = models.JSONField(default=list, blank=True)
+    product_group_inferred = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -116,6 +122,15 @@ class Certificate(Origin):
     source_file = models.CharField(max_length=255, blank=True)
     source_row = models.PositiveIntegerField(null=True)
     imported_at = models.DateTimeField(default=timezone.now)
+    # Revocation ("thu hồi"): the province's decision withdrawing the recognition. From
+    # ``revoked_on`` (the revoking decision's date) the certificate is no longer in force.
+    revoked_on = models.DateField(null=True, blank=True)
+    revocation_decision = models.CharField(max_length=100, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        "account.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -128,8 +143,11 @@ class Certificate(Origin):
     def __str__(self) -> str:
         return f"{self.decision_number} ({self.stars}★)"
 
+    def is_revoked_on(self, day: datetime.date) -> bool:
+        return self.revoked_on is not None and self.revoked_on <= day
+
     def is_valid_on(self, day: datetime.date) -> bool:
-        return self.decision_date <= day <= self.expiry_date
+        return self.decision_date <= day <= self.expiry_date and not self.is_revoked_on(day)
 
 
 # -- Cooperative orders, notifications, settlement --------------------------------------

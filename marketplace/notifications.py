@@ -122,15 +122,20 @@ def order_payload(cooperative_order: CooperativeOrder) -> dict:
 
 
 def _cooperative_recipients(cooperative_order: CooperativeOrder) -> list[str]:
-    settings_row = CooperativeSettings.objects.filter(
-        producer_id=cooperative_order.producer_id
-    ).first()
+    return producer_recipients(cooperative_order.producer)
+
+
+def producer_recipients(producer, *more: str) -> list[str]:
+    """Who hears from the shop for a producer: its portal's notification address, its
+    e-mail and its active members, then ``more``; each address once, in that order."""
+    settings_row = CooperativeSettings.objects.filter(producer_id=producer.pk).first()
     candidates = [
         settings_row.notification_email if settings_row else "",
-        cooperative_order.producer.email,
-        *cooperative_order.producer.members.filter(user__is_active=True)
+        producer.email,
+        *producer.members.filter(user__is_active=True)
         .order_by("pk")
         .values_list("user__email", flat=True),
+        *more,
     ]
     seen, result = set(), []
     for email in candidates:

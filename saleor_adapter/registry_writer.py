@@ -30,6 +30,23 @@ from common.text import fold, slug_for
 from marketplace.models import Certificate, OcopProduct, Producer
 from saleor_adapter import catalog
 
+# Set by the province (marketplace.certification.revoke), never by an import.
+REVOCATION_FIELDS = (
+    "revoked_on", "revocation_decision", "revocation_reason", "revoked_by_id", "revoked_at",
+)  # fmt: skip
+
+
+LISTING_FACTS = ("gtin", "quality_marks", "product_group_inferred")
+
+
+def _listing_facts(row: ValidatedRow) -> dict:
+    """What the registry's optional columns say of the product (issue 16)."""
+    return {
+        "gtin": row.gtin,
+        "quality_marks": list(row.quality_marks),
+        "product_group_inferred": row.product_group_inferred,
+    }
+
 
 def sku_owners(skus: list[str]) -> dict[str, tuple[str, str, str]]:
     return {
@@ -258,6 +275,7 @@ class RegistryWriter:
                     producer=producer,
                     name_key=fold(group[-1].product_name),
                     product_set_code=group[-1].product_set.code,
+                    **_listing_facts(group[-1]),
                 )
                 for product, (producer, group) in zip(products, new_groups, strict=True)
             ]
@@ -287,12 +305,16 @@ class RegistryWriter:
                     new_certificates.append(fresh)
                 else:
                     fresh.pk = stored.pk
+                    # A province's revocation is not the registry's to undo: kept, and
+                    # the product stays unpublished (is_valid_on below sees it).
+                    for name in REVOCATION_FIELDS:
+                        setattr(fresh, name, getattr(stored, name))
                     edited_certificates.append(fresh)
         Certificate.objects.bulk_create(new_certificates)
         certificate_fields = [
             f.name
             for f in Certificate._meta.concrete_fields
-            if f.name not in {"id", "ocop_product"}
+            if f.name not in {"id", "ocop_product", "revoked_by", *REVOCATION_FIELDS}
         ]
         Certificate.objects.bulk_update(edited_certificates, certificate_fields)
         written = {
@@ -308,6 +330,8 @@ class RegistryWriter:
             certificate = written[(ocop_product.pk, decision_key(row.decision_number))]
             ocop_product.current_certificate = certificate
             ocop_product.product_set_code = row.product_set.code
+            for name, value in _listing_facts(row).items():
+                setattr(ocop_product, name, value)
             product = ocop_product.product
             sellable = certificate.is_valid_on(self.as_of) and (
                 ocop_product.producer_id not in self._suspended_producer_ids()
@@ -329,7 +353,9 @@ class RegistryWriter:
                 "publication_date",
             ],
         )  # fmt: skip
-        OcopProduct.objects.bulk_update(ocop_products, ["current_certificate", "product_set_code"])
+        OcopProduct.objects.bulk_update(
+            ocop_products, ["current_certificate", "product_set_code", *LISTING_FACTS]
+        )
         catalog.set_attribute_values(attribute_rows, self.scaffold)
         variants = list(ProductVariant.objects.filter(product_id__in=list(stock_rows)))
         for variant in variants:

@@ -30,6 +30,7 @@ from common.inputs import whole_number
 from common.units import province_name, provinces
 from marketplace.catalogue import STAR_LEVELS, OcopFacts, listed_product_ids, ocop_facts
 from marketplace.models import ProducerType
+from marketplace.verification_codes import product_code
 from saleor_adapter import storefront_data
 from storefront.models import StorefrontConfiguration
 from storefront.search import MAX_QUERY_LENGTH, SearchFacets, clean_query, get_search_engine
@@ -54,6 +55,13 @@ PRODUCER_TYPE_LABELS = {
     ProducerType.COOPERATIVE_GROUP: ("Tổ hợp tác", "Cooperative group"),
     ProducerType.ENTERPRISE: ("Doanh nghiệp", "Enterprise"),
     ProducerType.HOUSEHOLD: ("Hộ kinh doanh", "Household business"),
+}
+# The raw-material area's quality marks (catalog_sync.validation.QUALITY_MARKS).
+QUALITY_MARK_LABELS = {
+    "vietgap": ("VietGAP", "VietGAP"),
+    "huu_co": ("Hữu cơ", "Organic"),
+    "globalgap": ("GlobalGAP", "GlobalGAP"),
+    "gacp_who": ("GACP-WHO", "GACP-WHO"),
 }
 ISSUING_LEVEL_LABELS = {
     "central": ("Trung ương", "Central"),
@@ -371,6 +379,8 @@ def product_detail(request, slug: str):
             producer_type=_label(PRODUCER_TYPE_LABELS, facts.producer.producer_type),
             issuing_level=_label(ISSUING_LEVEL_LABELS, facts.certificate.issuing_level),
             cart_error=request.GET.get("loi") == "gio-hang",
+            verification_code=product_code(facts.ocop_product_id),
+            quality_marks=[_label(QUALITY_MARK_LABELS, mark) for mark in facts.quality_marks],
         ),
     )
 

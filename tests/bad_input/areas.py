@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import uuid
 
+from marketplace.verification_codes import product_code
 from tests.bad_input.site import Route
+from verification import stamps
 
 ARGUMENTS = {
     "digital-product": lambda w: {"token": uuid.UUID(int=7)},
@@ -37,11 +39,29 @@ ARGUMENTS = {
     "storefront-language": lambda w: {"code": "en"},
     "storefront-order": lambda w: {"token": w.order.token},
     "storefront-order-vietqr": lambda w: {"token": w.order.token, "kind": "svg"},
+    "verification:product": lambda w: {"code": product_code(w.listing.pk)},
+    "verification:product_json": lambda w: {"code": product_code(w.listing.pk)},
+    "verification:location": lambda w: {"code": product_code(w.listing.pk)},
+    "verification:report": lambda w: {"code": product_code(w.listing.pk)},
+    "verification:stamp": lambda w: _stamp(w),
+    "verification:stamp_json": lambda w: _stamp(w),
+    "verification:report_detail": lambda w: {"pk": w.fake_report.pk},
+    "verification:report_photo": lambda w: {"pk": w.fake_report.pk},
+    "verification:flag_resolve": lambda w: {"pk": w.stamp_flag.pk},
+    "verification:revoke": lambda w: {"pk": w.listing.current_certificate_id},
+    "verification:stamp_sheet": lambda w: {"pk": w.stamp_batch.pk},
+    "portal:stamp_sheet": lambda w: {"pk": w.stamp_batch.pk},
     "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
 }
+
+
+def _stamp(world) -> dict:
+    code = product_code(world.listing.pk)
+    return {"code": code, "token": stamps.stamp_token(code, 1)}
+
 
 NOT_FETCHED = {
     # POSTed JSON, not pages: tests/bad_input/test_graphql.py and test_webhook.py.
@@ -68,6 +88,8 @@ PARAMETERS = {
     "fairs:login": ["next"],
     "storefront-staff-login": ["next"],
     "fairs:report": ["tai"],
+    "verification:product": ["da-bao-cao"],
+    "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
 }
@@ -77,10 +99,13 @@ WRITES_ON_GET = {
     "fairs:fair": {"fairs_fairvisit"},
     "fairs:booth": {"fairs_fairvisit"},
     "fairs:product": {"fairs_fairvisit"},
+    # A scan of a stamp records the check (verification.lookup.check_stamp).
+    "verification:stamp": {"verification_stampcheck"},
+    "verification:stamp_json": {"verification_stampcheck"},
 }
 
 # Each PDF is rendered by WeasyPrint (~1 s): fewer examples.
-SLOW = {"portal:packing_slip", "fairs:poster"}
+SLOW = {"portal:packing_slip", "fairs:poster", "portal:stamp_sheet", "verification:stamp_sheet"}
 
 # The one back-office sign-in, and the old per-area login pages that redirect to it.
 OLD_SIGN_IN_PAGES = {"portal:login", "fairs:login", "storefront-staff-login"}

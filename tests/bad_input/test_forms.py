@@ -23,6 +23,7 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from marketplace.verification_codes import product_code
 from tests.bad_input.site import attempt, form_body, post_forms
 from tests.bad_input.values import ALWAYS_REFUSED, SHARP, Bad, bad_values
 from tests.storefront.shopping import ADDRESS
@@ -46,6 +47,13 @@ PAGES = [
     ("province_staff", "fairs:booth_edit", lambda w: {"pk": w.fair.pk, "item": w.booth.pk}),
     ("province_staff", "fairs:product_edit",
      lambda w: {"pk": w.fair.pk, "item": w.fair_product.pk}),
+    ("shopper", "verification:report", lambda w: {"code": product_code(w.listing.pk)}),
+    ("province_staff", "verification:report_detail", lambda w: {"pk": w.fake_report.pk}),
+    ("province_staff", "verification:revoke",
+     lambda w: {"pk": w.listing.current_certificate_id}),
+    ("province_staff", "verification:stamps", lambda w: {}),
+    ("province_staff", "verification:programme", lambda w: {}),
+    ("cooperative", "portal:stamps", lambda w: {}),
 ]  # fmt: skip
 
 
@@ -104,6 +112,13 @@ FORMS = {
     "fairs:fair_edit": Baseline(),
     "fairs:booth_edit": Baseline(),
     "fairs:product_edit": Baseline(),
+    "verification:report": Baseline({"what": "Bao bì in mờ", "where": "Chợ Đồng Xuân"}),
+    "verification:report_detail": Baseline({"note": "Đã kiểm tra cửa hàng"}),
+    "verification:flag_resolve": Baseline({"note": "Đã liên hệ HTX"}),
+    "verification:revoke": Baseline({"decision_number": "55/QĐ-UBND"}),
+    "verification:stamps": Baseline({"count": "3"}),
+    "verification:programme": Baseline({"muc-tieu-products_online": "12"}),
+    "portal:stamps": Baseline({"count": "3"}),
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)

@@ -23,6 +23,8 @@ from marketplace.routing import route_order
 from tests.routing.marketplace import Catalog, build_catalog, member_of, place_order
 from tests.saleor_fixtures.api import grant
 from tests.storefront.shopping import ADDRESS, variant_of
+from verification import reports, stamps
+from verification.models import FakeReport, StampBatch, StampFlag
 
 WEBHOOK_SECRET = "bi-mat-ngan-hang-thu-nghiem"
 PASSWORD = "mat-khau-thu-1"
@@ -45,6 +47,9 @@ class World:
     province_staff: User
     shop_staff: User
     clients: dict[str, Client]  # by who: anonymous, shopper, cooperative, …
+    stamp_batch: StampBatch | None = None
+    fake_report: FakeReport | None = None
+    stamp_flag: StampFlag | None = None
 
 
 def _signed_in(user: User) -> Client:
@@ -109,7 +114,13 @@ def build_world(folder) -> World:
     assert added.status_code == 302, added.content
     addressed = shopper.post("/thanh-toan/", ADDRESS)
     assert addressed.status_code == 302, addressed.content
+    stamp_batch = stamps.issue_batch(listing, 2, issued_as=StampBatch.IssuedAs.COOPERATIVE)
+    fake_report = reports.submit_report(listing, what="Bao bì lạ", where="Chợ Thái")
+    stamp_flag = StampFlag.objects.create(
+        ocop_product=listing, serial=1, province_code=THAI_NGUYEN, checks=25, places=1
+    )
     return World(
+        stamp_batch=stamp_batch, fake_report=fake_report, stamp_flag=stamp_flag,
         catalog=catalog, order=orders[0], new_part=new_part, packed_part=packed_part,
         shipped_part=shipped_part,
         fair=fair, booth=booth, fair_product=fair_product, listing=listing,

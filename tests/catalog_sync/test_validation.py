@@ -20,7 +20,7 @@ def valid_raw(**overrides: str) -> dict[str, str]:
         "sku": "TC-01",
         "producer_name": "HTX Chè Tân Cương Xanh",
         "producer_type": "",
-        "producer_tax_code": "4600000006",
+        "producer_tax_code": "4600000062",
         "producer_phone": "0912 000 106",
         "producer_email": "che@example.vn",
         "province": "Thái Nguyên",
@@ -113,7 +113,10 @@ def test_formula_like_text_is_kept_literally():
             {"issuing_authority": "UBND thành phố Thái Nguyên"},
             [("issuing_authority", "issuing_level_mismatch")],
         ),
-        ({"product_group": ""}, [("product_group", "product_group_missing")]),
+        (
+            {"product_group": "", "product_name": "Xà phòng sả chanh"},
+            [("product_group", "product_group_not_inferable")],
+        ),
         ({"product_group": "Đồ điện tử"}, [("product_group", "product_group_unknown")]),
         ({"province": ""}, [("province", "province_missing")]),
         ({"province": "Atlantis"}, [("province", "province_unknown")]),
@@ -367,4 +370,105 @@ def test_a_duplicate_of_a_rejected_row_is_still_reported():
         (2, "price_invalid"),
         (3, "price_invalid"),
         (3, "duplicate_row"),
+    ]
+
+
+# -- issue 16: the registries as provinces publish them ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "set_code"),
+    [
+        ("Miến dong Tài Hoan", 5),
+        ("Chè Tân Cương nõn tôm", 11),
+        ("Trà hoa vàng Nam Mẫu", 11),
+        ("Trà thảo dược Sa Pa", 20),
+        ("Cà phê Robusta Buôn Hồ", 12),
+        ("Cá kho làng Vũ Đại", 8),
+        ("Mật ong bạc hà Mèo Vạc", 4),
+        ("Nước mắm Phú Quốc", 9),
+        ("Gạo nếp cái hoa vàng", 3),
+        ("Rượu ngô Bắc Hà", 13),
+        ("Tinh dầu quế Văn Yên", 19),
+        ("Giò lụa Ước Lễ", 7),
+        ("Nón lá Huế", 21),
+        ("mien dong khong dau", 5),
+    ],
+)
+def test_a_missing_group_is_inferred_from_the_name_and_marked_for_review(name, set_code):
+    # Given a row with no group (the column empty, or absent from the file)
+    for row in (accepted(product_group="", product_name=name),
+                accepted(product_name=name, **{"product_group": None})):  # fmt: skip
+        # Then its set comes from the name's first words, marked as inferred
+        assert (row.product_set.code, row.product_group_inferred) == (set_code, True)
+    # And a group given in the file is not marked
+    assert accepted(product_name=name).product_group_inferred is False
+
+
+@pytest.mark.parametrize("name", ["Xà phòng sả chanh", "Tinh bột nghệ", "Đặc sản quê hương"])
+def test_a_name_that_names_no_group_is_refused_with_its_own_code(name):
+    assert rejections(product_group="", product_name=name) == [
+        ("product_group", "product_group_not_inferable")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("gtin", "expected"),
+    [
+        ("8934563138165", []),
+        ("893 4563 138165", []),
+        ("96385074", []),
+        ("8934563138166", [("gtin", "gtin_check_digit")]),
+        ("893456313815", [("gtin", "gtin_check_digit")]),
+        ("89345631381", [("gtin", "gtin_invalid_format")]),
+        ("893456313816X", [("gtin", "gtin_invalid_format")]),
+        ("８９３４５６３１３８１６６", [("gtin", "gtin_invalid_format")]),
+    ],
+)
+def test_gtin_check_digit(gtin, expected):
+    if expected:
+        assert rejections(gtin=gtin) == expected
+    else:
+        assert accepted(gtin=gtin).gtin == gtin.replace(" ", "")
+
+
+def test_a_valid_gtin_is_kept_without_spaces():
+    assert accepted(gtin="893 4563 138165").gtin == "8934563138165"
+    assert accepted().gtin == ""
+
+
+@pytest.mark.parametrize(
+    ("tax_code", "expected"),
+    [
+        ("0100233488", []),
+        ("0100233488-001", []),
+        ("", []),
+        ("0100233489", [("producer_tax_code", "producer_tax_code_check_digit")]),
+        ("010023348", [("producer_tax_code", "producer_tax_code_invalid")]),
+        ("01002334AB", [("producer_tax_code", "producer_tax_code_invalid")]),
+    ],
+)
+def test_tax_code_validation(tax_code, expected):
+    if expected:
+        assert rejections(producer_tax_code=tax_code) == expected
+    else:
+        assert accepted(producer_tax_code=tax_code).producer_tax_code == tax_code.replace("-", "")
+
+
+@pytest.mark.parametrize(
+    ("marks", "expected"),
+    [
+        ("VietGAP", ("vietgap",)),
+        ("hữu cơ; VietGAP", ("vietgap", "huu_co")),
+        ("Organic, GlobalGAP / GACP-WHO", ("huu_co", "globalgap", "gacp_who")),
+        ("", ()),
+    ],
+)
+def test_quality_marks(marks, expected):
+    assert accepted(quality_marks=marks).quality_marks == expected
+
+
+def test_an_unknown_quality_mark_is_refused():
+    assert rejections(quality_marks="VietGAP; ISO 9001") == [
+        ("quality_marks", "quality_mark_unknown")
     ]

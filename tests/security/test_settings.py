@@ -16,6 +16,7 @@ from config import environment as config_environment
 
 PRODUCTION = {
     "SECRET_KEY": "k" * 50,
+    "OCOP_STAMP_KEY": "s" * 50,
     "ALLOWED_HOSTS": "shop.example.vn",
     "ALLOWED_CLIENT_HOSTS": "shop.example.vn",
     "DATABASE_URL": "postgres://shop:secret@db.example.vn:5432/ocop",
@@ -80,6 +81,8 @@ def test_production_needs_only_its_environment_and_touches_nothing(tmp_path):
     ("missing", "message"),
     [
         ("SECRET_KEY", "SECRET_KEY is not set. Set it in the environment, e.g. SECRET_KEY="),
+        ("OCOP_STAMP_KEY", "OCOP_STAMP_KEY is not set. Set it in the environment, e.g. "
+                           "OCOP_STAMP_KEY="),
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS is not set. Set it in the environment, e.g. "
                           "ALLOWED_HOSTS=shop.example.vn"),
         ("DATABASE_URL", "DATABASE_URL is not set. Set it in the environment, e.g. "
@@ -156,7 +159,10 @@ def test_a_development_machine_makes_its_own_secret_key(tmp_path):
         "DATABASE_URL": PRODUCTION["DATABASE_URL"],
         "CELERY_BROKER_URL": PRODUCTION["CELERY_BROKER_URL"],
     }
-    values = loaded(load_settings(tmp_path, environment, "DEBUG", "SECRET_KEY"))
-    # Then it starts, DEBUG still off, with the key kept in its data folder
+    values = loaded(load_settings(tmp_path, environment, "DEBUG", "SECRET_KEY", "OCOP_STAMP_KEY"))
+    # Then it starts, DEBUG still off, with the keys kept in its data folder (the stamp
+    # key apart from the secret key)
     assert values["DEBUG"] is False
     assert values["SECRET_KEY"] == (tmp_path / "devdata" / "secret_key").read_text().strip()
+    stamp_key = (tmp_path / "devdata" / "stamp_key").read_text().strip()
+    assert values["OCOP_STAMP_KEY"] == stamp_key != values["SECRET_KEY"]
