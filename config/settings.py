@@ -392,6 +392,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "marketplace.OrderRouting",
     "marketplace.CooperativeOrder",
     "marketplace.PayoutBatch",
+    # Refunds owed: the shopper's bank details arrive, staff record the bank reference.
+    {"model": "marketplace.PartRefund", "mask_fields": ["bank_account_number"]},
+    "verification.StampBatch",
+    "verification.StampFlag",
+    "verification.FakeReport",
+    "verification.ProvinceTarget",
     "fairs.ProvinceStaff",
     "fairs.Fair",
     "fairs.Booth",
