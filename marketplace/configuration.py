@@ -11,18 +11,25 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from common.inputs import whole_number
+from common.money import parse_vnd
+from marketplace.shipping import DEFAULT_RATES, RateTable, RateTableError, parse_rate_table
 
 COMMISSION_RATE = "commission_rate_percent"
 CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
 HIDE_UNCERTIFIED_PRODUCTS = "hide_uncertified_products"
 FAIR_ATTRIBUTION_DAYS = "fair_attribution_days"
+SHIPPING_RATES = "shipping_rates"
+FREE_SHIPPING_THRESHOLD = "free_shipping_threshold_vnd"
 
 DEFAULTS = {
     COMMISSION_RATE: "10",
     CERTIFICATE_VALIDITY_MONTHS: "36",
     HIDE_UNCERTIFIED_PRODUCTS: True,
     FAIR_ATTRIBUTION_DAYS: "30",
+    SHIPPING_RATES: DEFAULT_RATES,
+    FREE_SHIPPING_THRESHOLD: "500000",
 }
+MAX_FREE_SHIPPING_THRESHOLD = 1_000_000_000
 
 
 class ConfigurationError(ValueError):
@@ -39,6 +46,10 @@ class MarketplaceSettings:
     hide_uncertified_products: bool
     # How long after a visit through a fair link an order is credited to the fair.
     fair_attribution_days: int
+    # Shipping per parcel (marketplace.shipping): the rate table, and the goods amount
+    # from which a cooperative's parcel ships free (0: never), unless it set its own.
+    shipping_rates: RateTable
+    free_shipping_threshold_vnd: Decimal
 
 
 def parse_settings(raw: dict) -> MarketplaceSettings:
@@ -76,9 +87,25 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
             "The fair attribution window must be a whole number of days from 1 to 365.",
         )
 
+    try:
+        rates = parse_rate_table(str(values[SHIPPING_RATES]))
+    except RateTableError as error:
+        raise ConfigurationError(SHIPPING_RATES, error.message) from None
+
+    threshold = parse_vnd(str(values[FREE_SHIPPING_THRESHOLD]))
+    if threshold is None or threshold > MAX_FREE_SHIPPING_THRESHOLD:
+        raise ConfigurationError(
+            FREE_SHIPPING_THRESHOLD,
+            "Ngưỡng miễn phí vận chuyển phải là số đồng nguyên từ 0 đến 1.000.000.000 "
+            "(0: không miễn phí) / The free shipping threshold must be a whole number of "
+            "đồng from 0 to 1,000,000,000 (0: never free).",
+        )
+
     return MarketplaceSettings(
         commission_rate_percent=rate,
         certificate_validity_months=months,
         hide_uncertified_products=hide,
         fair_attribution_days=days,
+        shipping_rates=rates,
+        free_shipping_threshold_vnd=Decimal(threshold),
     )

@@ -87,3 +87,18 @@ def order_placed_from(checkout_token: str) -> dict | None:
     """The order a checkout became (its token and number), if it did."""
     order = Order.objects.filter(checkout_token=checkout_token).only("pk", "token").first()
     return {"token": order.token, "number": str(order.pk)} if order else None
+
+
+def checkout_shipping_quote(checkout_token: str):
+    """The checkout's parcels, priced as Saleor will charge them
+    (``saleor_adapter.shipping``); None when the checkout is gone."""
+    from saleor.checkout.models import Checkout
+
+    from saleor_adapter.shipping import checkout_quote
+
+    checkout = (
+        Checkout.objects.filter(token=checkout_token).select_related("shipping_address").first()
+    )
+    if checkout is None:
+        return None
+    return checkout_quote(checkout, checkout.lines.all())

@@ -433,6 +433,60 @@ class DeliveryChoice:
     price: float | None = None
 
 
+@dataclass(frozen=True)
+class ShippingSummary:
+    """What the shopper pays before "Đặt hàng": one fee per cooperative's parcel
+    (``marketplace.shipping``, the same sum Saleor charges), the goods and the total."""
+
+    parcels: tuple
+    other_fee: Decimal  # the method's own price, for goods of no cooperative
+    subtotal: Decimal
+    shipping: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping
+
+    @property
+    def per_parcel(self) -> bool:
+        return bool(self.parcels)
+
+
+def weight_label(grams: int) -> str:
+    """1500 → "1,5 kg", 200 → "200 g" (Vietnamese decimal comma)."""
+    if grams < 1000:
+        return f"{grams} g"
+    return f"{grams / 1000:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " kg"
+
+
+def shipping_summary(cart: dict, methods: list[DeliveryChoice], chosen_method: str):
+    """The parcels and totals of the cart with the chosen shipping method (the cheapest
+    before one is chosen)."""
+    prices = {m.id: Decimal(str(m.price or 0)) for m in methods}
+    method_price = prices.get(chosen_method, min(prices.values(), default=Decimal(0)))
+    subtotal = Decimal(str(cart["subtotalPrice"]["gross"]["amount"]))
+    quote = storefront_data.checkout_shipping_quote(cart["token"])
+    if quote is None or not quote.parcels:
+        return ShippingSummary((), method_price, subtotal, method_price)
+    other = method_price if quote.other_lines else Decimal(0)
+    parcels = tuple(
+        {
+            "number": index,
+            "cooperative": parcel.producer_name,
+            "origin": parcel.origin_name,
+            "zone_vi": parcel.zone_label[0],
+            "zone_en": parcel.zone_label[1],
+            "weight": weight_label(parcel.grams),
+            "goods": parcel.goods,
+            "fee": parcel.fee,
+            "free": parcel.free,
+            "free_threshold": parcel.free_threshold,
+        }
+        for index, parcel in enumerate(quote.parcels, start=1)
+    )
+    return ShippingSummary(parcels, other, subtotal, quote.total + other)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 @storefront_view
@@ -449,9 +503,9 @@ def checkout_delivery(request):
     chosen_method = request.POST.get("shipping_method") or (
         cart["shippingMethod"]["id"] if cart["shippingMethod"] else ""
     )
-    gateways = payments.payment_choices(
-        cart["availablePaymentGateways"], _total_with(cart, methods, chosen_method), gateway_label
-    )
+    summary = shipping_summary(cart, methods, chosen_method)
+    # The COD limit is compared with the real total: goods + every parcel's fee.
+    gateways = payments.payment_choices(cart["availablePaymentGateways"], summary.total, gateway_label)
     errors: list[str] = []
     chosen_gateway = request.POST.get("gateway", "")
     if request.method == "POST":
@@ -471,6 +525,7 @@ def checkout_delivery(request):
                     HttpResponseRedirect(reverse("storefront-order", args=[order["token"]]))
                 )
             cart = load_cart(request) or cart
+            summary = shipping_summary(cart, methods, chosen_method)
     return TemplateResponse(
         request,
         "storefront/checkout_delivery.html",
@@ -478,6 +533,7 @@ def checkout_delivery(request):
             request,
             cart=cart,
             methods=methods,
+            shipping=summary,
             gateways=gateways,
             chosen_method=chosen_method,
             chosen_gateway=chosen_gateway
@@ -486,14 +542,6 @@ def checkout_delivery(request):
         ),
         status=400 if errors else 200,
     )
-
-
-def _total_with(cart: dict, methods: list[DeliveryChoice], chosen_method: str) -> Decimal:
-    """The order's total with the chosen shipping method (the cheapest before one is
-    chosen): what the COD limit is compared with."""
-    prices = {m.id: Decimal(str(m.price or 0)) for m in methods}
-    shipping = prices.get(chosen_method, min(prices.values(), default=Decimal(0)))
-    return Decimal(str(cart["subtotalPrice"]["gross"]["amount"])) + shipping
 
 
 def _place_order(request, token: str, method: str, gateway: str):
