@@ -18,6 +18,7 @@ COMMISSION_RATE = "commission_rate_percent"
 CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
 HIDE_UNCERTIFIED_PRODUCTS = "hide_uncertified_products"
 FAIR_ATTRIBUTION_DAYS = "fair_attribution_days"
+SHIPPING_PER_PARCEL = "shipping_per_parcel"
 SHIPPING_RATES = "shipping_rates"
 FREE_SHIPPING_THRESHOLD = "free_shipping_threshold_vnd"
 
@@ -26,6 +27,7 @@ DEFAULTS = {
     CERTIFICATE_VALIDITY_MONTHS: "36",
     HIDE_UNCERTIFIED_PRODUCTS: True,
     FAIR_ATTRIBUTION_DAYS: "30",
+    SHIPPING_PER_PARCEL: True,
     SHIPPING_RATES: DEFAULT_RATES,
     FREE_SHIPPING_THRESHOLD: "500000",
 }
@@ -46,10 +48,16 @@ class MarketplaceSettings:
     hide_uncertified_products: bool
     # How long after a visit through a fair link an order is credited to the fair.
     fair_attribution_days: int
-    # Shipping per parcel (marketplace.shipping): the rate table, and the goods amount
-    # from which a cooperative's parcel ships free (0: never), unless it set its own.
+    # Shipping per parcel (marketplace.shipping): on, the rate table, and the goods
+    # amount from which a cooperative's parcel ships free (0: never), unless it set its
+    # own. Off: the shipping method's one price per order, shared in proportion to goods.
+    shipping_per_parcel: bool
     shipping_rates: RateTable
     free_shipping_threshold_vnd: Decimal
+
+
+def _flag(value) -> bool:
+    return value if isinstance(value, bool) else str(value).strip().lower() == "true"
 
 
 def parse_settings(raw: dict) -> MarketplaceSettings:
@@ -75,9 +83,7 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
             "Certificate validity must be a whole number of months from 1 to 120.",
         )
 
-    hide = values[HIDE_UNCERTIFIED_PRODUCTS]
-    if not isinstance(hide, bool):
-        hide = str(hide).strip().lower() == "true"
+    hide = _flag(values[HIDE_UNCERTIFIED_PRODUCTS])
 
     days = whole_number(values[FAIR_ATTRIBUTION_DAYS], max_digits=6)
     if days is None or not 1 <= days <= 365:
@@ -106,6 +112,7 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
         certificate_validity_months=months,
         hide_uncertified_products=hide,
         fair_attribution_days=days,
+        shipping_per_parcel=_flag(values[SHIPPING_PER_PARCEL]),
         shipping_rates=rates,
         free_shipping_threshold_vnd=Decimal(threshold),
     )

@@ -13,6 +13,10 @@ delivery province with the operator's rate table, by the parcel's weight:
   own (``CooperativeSettings.free_shipping_threshold_amount``) or else the operator's
   (``free_shipping_threshold_vnd``; 0 switches free shipping off).
 
+The operator can switch this off (``shipping_per_parcel``): the shipping method's one
+price per order is then charged and shared between the parts in proportion to their
+goods, as for orders placed before parcels were priced.
+
 The table is text, one operator setting of the OCOP plugin (``shipping_rates``), parsed
 here like every other setting (``marketplace.configuration``)::
 
@@ -35,11 +39,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from common.errors import bilingual
 from common.money import parse_vnd, whole
 from common.units import province_name, province_region
-from marketplace.models import CooperativeSettings, OcopProduct, Producer
+from marketplace.models import OcopProduct
+
+if TYPE_CHECKING:
+    from marketplace.configuration import MarketplaceSettings
 
 SAME_PROVINCE = "same_province"
 SAME_REGION = "same_region"
@@ -212,13 +220,21 @@ def quote(
     free_threshold: Decimal,
 ) -> ShippingQuote:
     """Group ``lines`` by producer and price each parcel (the module docstring's rules),
-    in three queries whatever the number of lines and cooperatives."""
+    in one query whatever the number of lines and cooperatives."""
     lines = list(lines)
-    producer_of = dict(
-        OcopProduct.objects.filter(
-            product_id__in={line.product_id for line in lines if line.product_id}
-        ).values_list("product_id", "producer_id")
+    rows = OcopProduct.objects.filter(
+        product_id__in={line.product_id for line in lines if line.product_id}
+    ).values_list(
+        "product_id",
+        "producer_id",
+        "producer__name",
+        "producer__province_code",
+        "producer__cooperative_settings__free_shipping_threshold_amount",
     )
+    producer_of, producers = {}, {}
+    for product_id, producer_id, name, province_code, own_threshold in rows:
+        producer_of[product_id] = producer_id
+        producers[producer_id] = (name, province_code, own_threshold)
     grouped: dict[int, list[ParcelLine]] = {}
     other_goods, other_lines = Decimal(0), 0
     for line in lines:
@@ -228,32 +244,21 @@ def quote(
             other_lines += 1
         else:
             grouped.setdefault(producer_id, []).append(line)
-    if not grouped:
-        return ShippingQuote(destination_code, (), other_goods, other_lines)
-    producers = {
-        p["pk"]: p
-        for p in Producer.objects.filter(pk__in=grouped).values("pk", "name", "province_code")
-    }
-    own_thresholds = dict(
-        CooperativeSettings.objects.filter(
-            producer_id__in=grouped, free_shipping_threshold_amount__isnull=False
-        ).values_list("producer_id", "free_shipping_threshold_amount")
-    )
     parcels = []
     for producer_id in sorted(grouped):
-        producer = producers[producer_id]
+        name, province_code, own_threshold = producers[producer_id]
         parcel_lines = grouped[producer_id]
         grams = sum(max(0, line.unit_grams) * line.quantity for line in parcel_lines)
         goods = sum((whole(line.total) for line in parcel_lines), Decimal(0))
-        zone = zone_between(producer["province_code"], destination_code)
-        threshold = whole(own_thresholds.get(producer_id, free_threshold))
+        zone = zone_between(province_code, destination_code)
+        threshold = whole(free_threshold if own_threshold is None else own_threshold)
         free = threshold > 0 and goods >= threshold
         parcels.append(
             Parcel(
                 producer_id=producer_id,
-                producer_name=producer["name"],
-                origin_code=producer["province_code"],
-                origin_name=province_name(producer["province_code"]),
+                producer_name=name,
+                origin_code=province_code,
+                origin_name=province_name(province_code),
                 zone=zone,
                 grams=grams,
                 goods=goods,
@@ -271,11 +276,19 @@ def quote(
     )
 
 
-def quote_for(lines: Iterable[ParcelLine], destination_code: str) -> ShippingQuote:
-    """``quote`` with the operator's current rate table and threshold."""
+def quote_for(
+    lines: Iterable[ParcelLine], destination_code: str, settings: MarketplaceSettings | None = None
+) -> ShippingQuote:
+    """``quote`` with the operator's current rate table and threshold (``settings``, else
+    read through the settings port); no parcels when the operator prices shipping per
+    order (``shipping_per_parcel`` off)."""
     from marketplace import ports
 
-    settings = ports.settings().marketplace_settings()
+    if settings is None:
+        settings = ports.settings().marketplace_settings()
+    if not settings.shipping_per_parcel:
+        # One price per order (the shipping method's), shared in proportion at routing.
+        return ShippingQuote(destination_code, ())
     return quote(
         lines,
         destination_code,

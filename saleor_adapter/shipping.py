@@ -55,24 +55,24 @@ def parcel_lines(quantities: list[tuple[int | None, int]]) -> list[ParcelLine]:
             pk__in={pk for pk, _quantity in quantities if pk}
         ).select_related("product__product_type")
     }
-    lines = []
-    for variant_id, quantity in quantities:
-        variant = variants.get(variant_id)
-        if variant is None:
-            lines.append(ParcelLine(None, quantity, 0, Decimal(0)))
-            continue
-        lines.append(
-            ParcelLine(
-                product_id=variant.product_id,
-                quantity=quantity,
-                unit_grams=_grams(variant),
-                total=variant.base_price.amount * quantity,
-            )
-        )
-    return lines
+    return [
+        ParcelLine(None, quantity, 0, Decimal(0))
+        if variants.get(variant_id) is None
+        else _parcel_line(variants[variant_id], quantity)
+        for variant_id, quantity in quantities
+    ]
 
 
-def checkout_quote(checkout, lines=None) -> ShippingQuote:
+def _parcel_line(variant: ProductVariant, quantity: int) -> ParcelLine:
+    return ParcelLine(
+        product_id=variant.product_id,
+        quantity=quantity,
+        unit_grams=_grams(variant),
+        total=variant.base_price.amount * quantity,
+    )
+
+
+def checkout_quote(checkout, lines=None, settings=None) -> ShippingQuote:
     """The parcels of a checkout, priced to its shipping address; memoised on the
     checkout object for its lines, address and method (Saleor asks for the shipping
     price several times per request)."""
@@ -83,7 +83,7 @@ def checkout_quote(checkout, lines=None) -> ShippingQuote:
     cached = getattr(checkout, "_ocop_shipping_quote", None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    result = quote_for(parcel_lines(quantities), destination)
+    result = quote_for(parcel_lines(quantities), destination, settings)
     checkout._ocop_shipping_quote = (key, result)
     return result
 
@@ -93,32 +93,38 @@ def _money(amount: Decimal, currency: str) -> TaxedMoney:
     return TaxedMoney(net=money, gross=money)
 
 
-def checkout_shipping(checkout, lines, previous_value: TaxedMoney) -> TaxedMoney:
+def checkout_shipping(checkout, lines, previous_value: TaxedMoney, settings=None) -> TaxedMoney:
     """Saleor's shipping price of a checkout: Σ parcels (+ the method's price for
     goods no cooperative ships). Nothing changes while no method or address is set."""
     if checkout.shipping_method_id is None or checkout.shipping_address_id is None:
         return previous_value
-    result = checkout_quote(checkout, lines)
+    result = checkout_quote(checkout, lines, settings)
     if not result.parcels:
         return previous_value
     extra = previous_value.gross.amount if result.other_lines else Decimal(0)
     return _money(result.total + extra, previous_value.currency)
 
 
-def order_quote(order) -> ShippingQuote:
-    lines = list(order.lines.all())
+def order_quote(order, settings=None) -> ShippingQuote:
+    lines = order.lines.select_related("variant__product__product_type")
     return quote_for(
-        parcel_lines([(line.variant_id, line.quantity) for line in lines]),
+        [
+            ParcelLine(None, line.quantity, 0, Decimal(0))
+            if line.variant is None
+            else _parcel_line(line.variant, line.quantity)
+            for line in lines
+        ],
         province_of(order.shipping_address),
+        settings,
     )
 
 
-def store_parcel_fees(order) -> None:
+def store_parcel_fees(order, settings=None) -> None:
     """Inside the order's creation: keep each parcel's fee with the order, when they
     are what Saleor charged (the checkout's hook gave the same sum)."""
     if order.shipping_method_id is None:
         return
-    result = order_quote(order)
+    result = order_quote(order, settings)
     if not result.parcels:
         return
     charged = Decimal(order.shipping_price_gross_amount or 0)

@@ -17,6 +17,7 @@ from marketplace.configuration import (
     FREE_SHIPPING_THRESHOLD,
     HIDE_UNCERTIFIED_PRODUCTS,
     ConfigurationError,
+    SHIPPING_PER_PARCEL,
     SHIPPING_RATES,
     MarketplaceSettings,
     parse_settings,
@@ -64,6 +65,12 @@ class OCOPPlugin(BasePlugin):
             "help_text": "Orders placed this many days after a visit through a fair link "
             "are credited to the fair, 1–365.",
         },
+        SHIPPING_PER_PARCEL: {
+            "type": ConfigurationTypeField.BOOLEAN,
+            "label": "Shipping per parcel / Tính phí vận chuyển theo kiện",
+            "help_text": "One parcel per cooperative, priced from its province with the "
+            "rate table; off: the shipping method's price per order, shared by goods.",
+        },
         SHIPPING_RATES: {
             "type": ConfigurationTypeField.STRING,
             "label": "Shipping rates per parcel / Bảng phí vận chuyển theo kiện",
@@ -104,9 +111,10 @@ class OCOPPlugin(BasePlugin):
         # Saleor has allocated the stock the checkout reserved: in this transaction the
         # reservation gives way to the allocation, never both counted, never neither.
         release(order.checkout_token)
-        store_parcel_fees(order)
+        settings = self.settings
+        store_parcel_fees(order, settings)
         schedule_routing(order)
-        credit_fair(order, self.settings.fair_attribution_days)
+        credit_fair(order, settings.fair_attribution_days)
         return previous_value
 
     # -- shipping per parcel (marketplace.shipping, saleor_adapter.shipping) ------------
@@ -118,7 +126,7 @@ class OCOPPlugin(BasePlugin):
             return previous_value
         from saleor_adapter.shipping import checkout_shipping
 
-        return checkout_shipping(checkout, lines, previous_value)
+        return checkout_shipping(checkout, lines, previous_value, self.settings)
 
     def order_cancelled(self, order, previous_value):
         """Saleor cancelled the whole order: close its unshipped cooperative parts."""

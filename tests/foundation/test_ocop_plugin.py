@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from saleor.plugins.manager import get_plugins_manager
 
+from marketplace.shipping import DEFAULT_RATES
 from saleor_adapter.ocop.plugin import PLUGIN_ID, OCOPPlugin, marketplace_settings
 from tests.saleor_fixtures.api import grant
 
@@ -54,6 +55,9 @@ def test_staff_with_manage_plugins_sees_the_plugin_and_its_configuration(staff_a
         "certificate_validity_months": ("36", "STRING"),
         "hide_uncertified_products": ("true", "BOOLEAN"),
         "fair_attribution_days": ("30", "STRING"),
+        "shipping_per_parcel": ("true", "BOOLEAN"),
+        "shipping_rates": (DEFAULT_RATES, "STRING"),
+        "free_shipping_threshold_vnd": ("500000", "STRING"),
     }
 
 
