@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from common.inputs import whole_number
 from fairs.attribution import attach_to_checkout
 from saleor_adapter import storefront_data
-from storefront import payments
+from storefront import customers, payments
 from storefront.pages import (
     StorefrontUnavailable,
     not_found,
@@ -77,9 +77,10 @@ class SaleorError(StorefrontUnavailable):
 def execute(request, document: str, variables: dict | None = None) -> dict:
     from saleor_adapter.graphql.schema import schema
 
-    # What Saleor's GraphQL view and middleware would have set: an anonymous shopper.
+    # What Saleor's GraphQL view and middleware would have set: the shopper signed in on
+    # the storefront (storefront.customers), else an anonymous shopper.
     if not hasattr(request, "user"):
-        request.user = AnonymousUser()
+        request.user = customers.customer(request) or AnonymousUser()
     if not hasattr(request, "app"):
         request.app = None
     result = schema.execute(document, variables=variables or {}, context_value=request)
@@ -257,6 +258,7 @@ def _variant_id(raw: str) -> str | None:
     return raw if kind == "ProductVariant" and whole_number(pk) is not None else None
 
 
+@customers.with_session
 @require_POST
 @csrf_protect
 @storefront_view
@@ -287,6 +289,7 @@ def cart_add(request):
     )
 
 
+@customers.with_session
 @require_POST
 @csrf_protect
 @storefront_view
@@ -321,6 +324,7 @@ def _cart_page(request, errors=(), status=200, back=""):
     )
 
 
+@customers.with_session
 @require_safe
 @csrf_protect
 @storefront_view
@@ -383,6 +387,7 @@ def _initial_address(cart: dict) -> dict:
     }
 
 
+@customers.with_session
 @require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 @storefront_view
@@ -487,6 +492,7 @@ def shipping_summary(cart: dict, methods: list[DeliveryChoice], chosen_method: s
     return ShippingSummary(parcels, other, subtotal, quote.total + other)
 
 
+@customers.with_session
 @require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 @storefront_view
