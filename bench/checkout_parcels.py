@@ -128,8 +128,13 @@ def bench(count: int, variants: dict[str, int]) -> None:
             "email": "bench@example.vn", "lines": lines,
             "shippingAddress": gql.VIETNAMESE_ADDRESS, "billingAddress": gql.VIETNAMESE_ADDRESS,
         }})["checkoutCreate"]["checkout"]  # fmt: skip
-        shipped = post(gql.SHIPPING_METHOD_UPDATE, {"checkoutId": checkout["id"],
-                       "shippingMethodId": checkout["availableShippingMethods"][0]["id"]})
+        shipped = post(
+            gql.SHIPPING_METHOD_UPDATE,
+            {
+                "checkoutId": checkout["id"],
+                "shippingMethodId": checkout["availableShippingMethods"][0]["id"],
+            },
+        )
         total = shipped["checkoutShippingMethodUpdate"]["checkout"]["totalPrice"]["gross"]
         payment = {"gateway": "mirumee.payments.dummy", "token": "charged",
                    "amount": total["amount"]}  # fmt: skip

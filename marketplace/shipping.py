@@ -144,9 +144,7 @@ def parse_rate_table(text: str) -> RateTable:
             extra = (grams, fees)
         else:
             if bands and grams <= bands[-1].max_grams:
-                raise _refusal(
-                    "các mức cân nặng phải tăng dần", "weight limits must increase"
-                )
+                raise _refusal("các mức cân nặng phải tăng dần", "weight limits must increase")
             bands.append(Band(grams, fees))
     if not bands:
         raise _refusal("chưa có mức cân nặng nào", "no weight band")

@@ -44,7 +44,7 @@ def province_of(address) -> str:
 
 def _grams(variant: ProductVariant) -> int:
     weight = variant.weight or variant.product.weight or variant.product.product_type.weight
-    return int(round(weight.g)) if weight else 0
+    return round(weight.g) if weight else 0
 
 
 def parcel_lines(quantities: list[tuple[int | None, int]]) -> list[ParcelLine]:

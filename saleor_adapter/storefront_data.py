@@ -126,7 +126,7 @@ def attach_guest_orders(user) -> int:
 
 
 def national_phone(phone: str) -> str:
-    """"+84 912 345 678", "0912345678", "84912345678" → "0912345678" (digits only,
+    """ "+84 912 345 678", "0912345678", "84912345678" → "0912345678" (digits only,
     Vietnam's country code read as the leading 0); "" when no digit."""
     digits = "".join(char for char in phone if char.isascii() and char.isdigit())
     if digits.startswith("84") and len(digits) >= 11:

@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 
 REQUIRED = bilingual("Thông tin này là bắt buộc.", "This field is required.")
 BAD_EMAIL = bilingual("Email không hợp lệ.", "Enter a valid e-mail address.")
-TOO_LONG = bilingual("Quá dài (tối đa %(limit_value)d ký tự).", "Too long (at most %(limit_value)d characters).")  # fmt: skip
+TOO_LONG = bilingual(
+    "Quá dài (tối đa %(limit_value)d ký tự).", "Too long (at most %(limit_value)d characters)."
+)
 MIN_PASSWORD = 8
 ORDER_HISTORY_SIZE = 50
 LOOKUP_FAILURE_LIMIT = 10  # wrong number/phone pairs per address per cool-off
@@ -199,10 +201,10 @@ SET_PASSWORD = f"""mutation SetPassword($email: String!, $token: String!, $passw
   setPassword(email: $email, token: $token, password: $password) {{ user {{ id }} {ERRORS} }} }}"""
 ATTACH_CART = """mutation Attach($id: ID!) {
   checkoutCustomerAttach(checkoutId: $id) { checkoutErrors { field code message } } }"""
-ME = f"""query Me($first: Int!) {{ me {{ email
-  addresses {{ id firstName lastName streetAddress1 city countryArea postalCode phone }}
-  orders(first: $first) {{ edges {{ node {{
-    number token created status paymentStatus total {{ gross {{ amount }} }} }} }} }} }} }}"""
+ME = """query Me($first: Int!) { me { email
+  addresses { id firstName lastName streetAddress1 city countryArea postalCode phone }
+  orders(first: $first) { edges { node {
+    number token created status paymentStatus total { gross { amount } } } } } } }"""
 ADDRESS_CREATE = f"""mutation AddressCreate($input: AddressInput!) {{
   accountAddressCreate(input: $input) {{ address {{ id }} {ERRORS} }} }}"""
 ADDRESS_DELETE = f"""mutation AddressDelete($id: ID!) {{
@@ -264,9 +266,7 @@ def signup(request):
                 ),
             )
         _add_account_errors(form, result["accountErrors"])
-    return _form_page(
-        request, "signup.html", status=400 if form.is_bound else 200, form=form
-    )
+    return _form_page(request, "signup.html", status=400 if form.is_bound else 200, form=form)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -511,7 +511,9 @@ def checkout_delivery(request):
     )
     summary = shipping_summary(cart, methods, chosen_method)
     # The COD limit is compared with the real total: goods + every parcel's fee.
-    gateways = payments.payment_choices(cart["availablePaymentGateways"], summary.total, gateway_label)
+    gateways = payments.payment_choices(
+        cart["availablePaymentGateways"], summary.total, gateway_label
+    )
     errors: list[str] = []
     chosen_gateway = request.POST.get("gateway", "")
     if request.method == "POST":

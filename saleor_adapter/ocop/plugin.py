@@ -16,9 +16,9 @@ from marketplace.configuration import (
     FAIR_ATTRIBUTION_DAYS,
     FREE_SHIPPING_THRESHOLD,
     HIDE_UNCERTIFIED_PRODUCTS,
-    ConfigurationError,
     SHIPPING_PER_PARCEL,
     SHIPPING_RATES,
+    ConfigurationError,
     MarketplaceSettings,
     parse_settings,
 )

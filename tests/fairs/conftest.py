@@ -17,8 +17,8 @@ from saleor.order.actions import cancel_order
 from fairs import editing
 from fairs.models import Fair, ProvinceStaff
 from marketplace.models import OcopProduct, Producer
-from tests.saleor_fixtures.api import grant
 from tests.routing.marketplace import price_shipping_per_order
+from tests.saleor_fixtures.api import grant
 from tests.storefront.catalogue import import_catalogue
 from tests.storefront.shopping import add_to_cart, buy, place_order
 

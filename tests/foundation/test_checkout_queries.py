@@ -15,8 +15,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from saleor import settings as saleor_settings
 
 from storefront.models import StorefrontConfiguration
-from tests.routing.marketplace import build_catalog
-from tests.routing.marketplace import catalog  # noqa: F401  (fixture)
+from tests.routing.marketplace import (
+    build_catalog,
+    catalog,  # noqa: F401  (fixture)
+)
 from tests.saleor_fixtures.api import ApiClient
 from tests.saleor_fixtures.checkout import CHECKOUT_COMPLETE, prepare_checkout
 
@@ -60,9 +62,9 @@ def test_checkout_complete_costs_at_most_130_percent_of_saleors_queries(
     # Given two identical checkouts of 2 miến dong (Hợp tác xã Tài Hoan) and 1 trà
     # (Hợp tác xã Chè Tân Cương), each paid in full with Saleor's dummy gateway, with
     # the shop's default shipping: one parcel per cooperative
-    catalog = build_catalog(tmp_path)
+    parcels = build_catalog(tmp_path)
     api_client = ApiClient()
-    lines = [(catalog.mien_dong, 2), (catalog.tra, 1)]
+    lines = [(parcels.mien_dong, 2), (parcels.tra, 1)]
     checkouts = [prepare_checkout(api_client, lines, DUMMY) for _ in range(2)]
 
     # When plain Saleor completes the first and the extension the second, their tasks
