@@ -64,6 +64,9 @@ PARAMETERS = {
     "fairs:login": ["next"],
     "storefront-staff-login": ["next"],
     "fairs:report": ["tai"],
+    "storefront-account-login": ["next"],
+    "storefront-account-activate": ["email", "token"],
+    "storefront-account-password-reset": ["email", "token"],
 }
 
 # Routes that write on a plain GET by design, and what they write.
