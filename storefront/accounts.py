@@ -205,8 +205,8 @@ ME = """query Me($first: Int!) { me { email
   addresses { id firstName lastName streetAddress1 city countryArea postalCode phone }
   orders(first: $first) { edges { node {
     number token created status paymentStatus total { gross { amount } } } } } } }"""
-ADDRESS_CREATE = f"""mutation AddressCreate($input: AddressInput!) {{
-  accountAddressCreate(input: $input) {{ address {{ id }} {ERRORS} }} }}"""
+ADDRESS_CREATE = f"""mutation AddressCreate($input: AddressInput!, $type: AddressTypeEnum) {{
+  accountAddressCreate(input: $input, type: $type) {{ address {{ id }} {ERRORS} }} }}"""
 ADDRESS_DELETE = f"""mutation AddressDelete($id: ID!) {{
   accountAddressDelete(id: $id) {{ {ERRORS} }} }}"""
 
@@ -341,6 +341,9 @@ def signin(request):
         if not result["accountErrors"] and user is not None:
             customers.sign_in(request, user)
             _attach_cart(request, user)
+            # Guest orders placed with the account's (confirmed) e-mail since it was
+            # activated are the account's too.
+            storefront_data.attach_guest_orders(user)
             return HttpResponseRedirect(_safe_next(request))
         _add_account_errors(form, result["accountErrors"] or [{"code": "INVALID_CREDENTIALS"}])
     return _form_page(
@@ -474,7 +477,13 @@ def address_add(request):
         return HttpResponseRedirect(reverse("storefront-account-login"))
     form = SavedAddressForm(request.POST)
     if form.is_valid():
-        result = execute(request, ADDRESS_CREATE, {"input": form.saleor_address()})
+        # The first address saved is the default: Saleor starts each new cart from it.
+        first = user.default_shipping_address_id is None
+        result = execute(
+            request,
+            ADDRESS_CREATE,
+            {"input": form.saleor_address(), "type": "SHIPPING" if first else None},
+        )
         errors = result["accountAddressCreate"]["accountErrors"]
         if not errors:
             return HttpResponseRedirect(reverse("storefront-account"))

@@ -277,7 +277,9 @@ def cart_add(request):
         payload = execute(request, LINES_ADD, {"id": checkout_id(token), "lines": lines})
         result = payload["checkoutLinesAdd"]
     else:
-        payload = execute(request, CREATE, {"input": {"lines": lines, "email": PLACEHOLDER_EMAIL}})
+        shopper = customers.customer(request)
+        email = shopper.email if shopper is not None else PLACEHOLDER_EMAIL
+        payload = execute(request, CREATE, {"input": {"lines": lines, "email": email}})
         result = payload["checkoutCreate"]
     if result["checkoutErrors"]:
         return _cart_page(

@@ -98,7 +98,7 @@ FORMS = {
             "password_again": "mat-khau-moi-1",
         },
         accepted=False,
-    ),  # fmt: skip
+    ),
     "storefront-order-lookup": Baseline({"number": "1", "phone": "0912345678"}, accepted=False),
     "portal:order_action:tu-choi": Baseline({"reason": "Hết hàng"}),
     "portal:order_action:huy": Baseline({"reason": "Khách huỷ"}),

@@ -208,6 +208,11 @@ def test_saved_addresses_are_on_the_34_provinces(client, lan, catalogue):
 
     # Then it is listed
     assert text(client.get("/tai-khoan/")).count('data-testid="saved-address"') == 1
+    # and, her first, it is the default: a new cart starts from it at the checkout
+    add_to_cart(client, catalogue["Miến dong Tài Hoan"], 1)
+    checkout = text(client.get("/thanh-toan/"))
+    assert 'name="street" value="12 Phố Huế"' in checkout
+    assert '<option value="01" selected>' in checkout
 
     # When she names a province that is not one of the 34 (a pre-2025 code: Hà Tây)
     refused = client.post("/tai-khoan/dia-chi/them/", {**form, "province": "28"})
