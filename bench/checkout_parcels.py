@@ -166,6 +166,40 @@ def bench(count: int, variants: dict[str, int]) -> None:
     ratio = three / one
     verdict = "ok" if ratio <= 1.15 else "OVER"
     print(f"  ratio of medians (3 : 1): {ratio:.3f} (target ≤ 1.15) {verdict}")
+    pricing_cost(one)
+
+
+def pricing_cost(baseline: float) -> None:
+    """The parcels' own cost inside checkoutComplete, measured on the orders just placed
+    (less noisy than the end-to-end difference on a busy machine): pricing them, as the
+    checkout's shipping hook does (once: memoised), and pricing and storing the fees, as
+    order_created does."""
+    from django.db import transaction
+    from saleor.order.models import Order
+
+    from saleor_adapter.shipping import order_quote, store_parcel_fees
+
+    for parcels in (1, 3):
+        orders = [
+            o for o in Order.objects.order_by("-pk")[:20]
+            if len((o.private_metadata or {}).get("ocop_parcel_shipping", {})) == parcels
+        ][:10]  # fmt: skip
+        quoting, storing = [], []
+        for order in orders:
+            started = time.perf_counter()
+            order_quote(order)
+            quoted = time.perf_counter()
+            with transaction.atomic():
+                store_parcel_fees(order)
+                transaction.set_rollback(True)
+            storing.append(time.perf_counter() - quoted)
+            quoting.append(quoted - started)
+        price, store = statistics.median(quoting), statistics.median(storing)
+        print(
+            f"  {parcels} parcel(s): priced at checkout {price * 1000:.1f} ms, priced again and "
+            f"stored at order creation {store * 1000:.1f} ms: "
+            f"{(price + store) / baseline:.1%} of checkoutComplete"
+        )
 
 
 def main() -> int:
