@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
+from django.db import transaction
 from prices import Money, TaxedMoney
 from saleor.product.models import ProductVariant
 
@@ -121,9 +122,19 @@ def order_quote(order, settings=None) -> ShippingQuote:
 
 def store_parcel_fees(order, settings=None) -> None:
     """Inside the order's creation: keep each parcel's fee with the order, when they
-    are what Saleor charged (the checkout's hook gave the same sum)."""
+    are what Saleor charged (the checkout's hook gave the same sum). In a savepoint: a
+    failure is logged and never costs the shopper the order (routing then shares the
+    shipping in proportion to goods, which still adds up to what was charged)."""
     if order.shipping_method_id is None:
         return
+    try:
+        with transaction.atomic():
+            _store_parcel_fees(order, settings)
+    except Exception:
+        logger.exception("Could not store the parcel fees of order %s", order.pk)
+
+
+def _store_parcel_fees(order, settings) -> None:
     result = order_quote(order, settings)
     if not result.parcels:
         return

@@ -91,17 +91,23 @@ def order_placed_from(checkout_token: str) -> dict | None:
 
 def checkout_shipping_quote(checkout_token: str):
     """The checkout's parcels, priced as Saleor will charge them
-    (``saleor_adapter.shipping``); None when the checkout is gone."""
+    (``saleor_adapter.shipping``); None when the checkout is gone or the OCOP plugin,
+    which prices them, is off."""
     from saleor.checkout.models import Checkout
+    from saleor.plugins.manager import get_plugins_manager
 
+    from saleor_adapter.ocop.plugin import PLUGIN_ID
     from saleor_adapter.shipping import checkout_quote
 
+    plugin = get_plugins_manager().get_plugin(PLUGIN_ID)
+    if plugin is None or not plugin.active:
+        return None  # Saleor charges its shipping method's own price
     checkout = (
         Checkout.objects.filter(token=checkout_token).select_related("shipping_address").first()
     )
     if checkout is None:
         return None
-    return checkout_quote(checkout, checkout.lines.all())
+    return checkout_quote(checkout, checkout.lines.all(), plugin.settings)
 
 
 # -- shopper accounts (storefront.accounts): Saleor's own User, read here --------------
