@@ -116,3 +116,11 @@ def test_a_free_parcel_says_so(db, tmp_path):
     assert 'data-testid="parcel-fee">Miễn phí <span lang="en">(free)</span>' in page
     assert f"hàng từ 500.000{NBSP}₫" in page
     assert f'data-testid="checkout-total"><strong>700.000{NBSP}₫</strong>' in page
+
+
+def test_in_english_the_parcels_are_in_english(shopper):
+    shopper.get("/ngon-ngu/en/")
+    page = text(shopper.get("/thanh-toan/giao-hang/"))
+    assert "Parcel 1: Hợp tác xã Tài Hoan" in page
+    assert "From Thái Nguyên · Within the region · 1 kg" in page
+    assert 'lang="en">· Shipping' not in page  # no English beside English
