@@ -124,3 +124,26 @@ def test_in_english_the_parcels_are_in_english(shopper):
     assert "Parcel 1: Hợp tác xã Tài Hoan" in page
     assert "From Thái Nguyên · Within the region · 1 kg" in page
     assert 'lang="en">· Shipping' not in page  # no English beside English
+
+
+def test_a_vietqr_transfer_asks_for_the_total_with_every_parcel(shopper, vietqr_account):
+    from saleor.order.models import Order
+
+    from payments_vn.vietqr import parse_tlv
+    from saleor_adapter.payments.saleor_payments import transfer_instructions
+    from saleor_adapter.payments.vietqr import GATEWAY_ID as VIETQR
+
+    # When the shopper orders by bank transfer
+    page = text(shopper.get("/thanh-toan/giao-hang/"))
+    method = re.search(r'name="shipping_method" value="([^"]+)"', page).group(1)
+    placed = shopper.post("/thanh-toan/giao-hang/", {"shipping_method": method, "gateway": VIETQR})
+    assert placed.status_code == 302
+
+    # Then the transfer asked for, on the page and in the QR payload, is goods + both
+    # parcels: 600.000 + 30.000 + 25.000 = 655.000 ₫
+    order = Order.objects.get()
+    details = dict(re.findall(r'data-testid="([a-z-]+)">(?:<strong>)?([^<]*)<', text(
+        shopper.get(placed["Location"])
+    )))  # fmt: skip
+    assert details["transfer-amount"] == f"655.000{NBSP}₫"
+    assert parse_tlv(transfer_instructions(order).payload)["54"] == "655000"
