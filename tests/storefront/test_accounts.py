@@ -334,3 +334,17 @@ def test_any_lookup_input_is_a_field_error_or_not_found_never_a_500(db, catalogu
     page = text(answer)
     assert " / " in page
     assert field_errors(page) or "Không tìm thấy đơn hàng" in page
+
+
+def test_signing_in_goes_back_only_to_a_page_of_this_shop(lan, catalogue):
+    # When the sign-in form carries a page of the shop, or another site, to go back to
+    home = Client().post(
+        "/tai-khoan/dang-nhap/", {"email": EMAIL, "password": PASSWORD, "next": "/gio-hang/"}
+    )
+    away = Client().post(
+        "/tai-khoan/dang-nhap/",
+        {"email": EMAIL, "password": PASSWORD, "next": "https://ke-gian.example/"},
+    )
+    # Then only the shop's own page is followed
+    assert home["Location"] == "/gio-hang/"
+    assert away["Location"] == "/tai-khoan/"
