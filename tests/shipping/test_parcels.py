@@ -221,3 +221,41 @@ def test_a_heavy_parcel_pays_each_started_kilogram_above_the_last_band(catalog, 
     assert order.shipping_price_gross_amount == 39000
     route_order(order.pk)
     assert shipping_of(order) == {"Hợp tác xã Tài Hoan": Decimal(39000)}
+
+
+PLUGIN_UPDATE = """
+mutation Update($id: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: $id, input: $input) { pluginsErrors { field code message } }
+}
+"""
+
+
+def test_the_operator_edits_the_table_through_saleor_and_a_bad_one_is_refused(
+    staff_api_client,
+):
+    from saleor_adapter.ocop.plugin import marketplace_settings
+    from tests.saleor_fixtures.api import grant
+
+    grant(staff_api_client.user, "manage_plugins")
+
+    def update(name, value):
+        return staff_api_client.post_graphql(
+            PLUGIN_UPDATE,
+            {"id": PLUGIN_ID, "input": {"configuration": [{"name": name, "value": value}]}},
+        )["pluginUpdate"]["pluginsErrors"]
+
+    # When staff save a table of one band and a 300.000 ₫ threshold
+    assert update(SHIPPING_RATES, "2000: 15000 20000 25000; +1000: 2000 3000 4000") == []
+    assert update(FREE_SHIPPING_THRESHOLD, "300.000") == []
+    # Then the marketplace prices with them
+    settings_now = marketplace_settings()
+    assert settings_now.shipping_rates.fee(SAME_REGION, 3500) == 20000 + 2 * 3000
+    assert settings_now.free_shipping_threshold_vnd == 300000
+
+    # When they save a table without the extra-weight entry, it is refused on its field
+    (error,) = update(SHIPPING_RATES, "2000: 15000 20000 25000")
+    assert (error["field"], error["code"]) == ("shippingRates", "INVALID")
+    assert "thiếu dòng «+gam" in error["message"]
+    assert "Invalid shipping rate table" in error["message"]
+    # and the table in force is unchanged
+    assert marketplace_settings().shipping_rates.fee(SAME_REGION, 3500) == 26000
