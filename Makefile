@@ -79,7 +79,8 @@ migrations: $(APP_STAMP)
 # Saleor 2.10.1's own suite, plain (base) and with the extension (ext): README "Tests".
 # Not part of `make test`. SALEOR_MIRROR: git dir of a saleor/saleor clone with tag 2.10.1.
 PEER_DIR ?= ../shared/peer/saleor-2.10
-PEER_OUT ?= .devdata/peer
+# Outside the checkout: pytest-django would find our manage.py above Saleor's tests.
+PEER_OUT ?= /tmp/ocop-peer
 peer-check: $(TEST_STAMP)
 	@[ -n "$(SALEOR_MIRROR)" ] || { echo "usage: make peer-check SALEOR_MIRROR=<saleor git dir> [PEER_DATABASE_URL=postgres://…]"; exit 2; }
 	mkdir -p $(PEER_OUT)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 
 from backoffice.security import signed_in_area, web
@@ -34,6 +34,8 @@ AREAS = (
     Area("portal:order_list", "Cổng hợp tác xã / Cooperative portal", access.is_portal_user),
     Area("fairs:fair_list", "Hội chợ của tỉnh / Province fairs", fair_access.is_fair_staff),
     Area("storefront-configuration", "Cấu hình cửa hàng / Shop settings", may_configure),
+    Area("backoffice-cooperatives", "Hợp tác xã / Cooperatives", access.sees_all),
+    Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
 )
 
 
@@ -55,6 +57,15 @@ class LoginView(auth_views.LoginView):
 
 
 login = web(LoginView.as_view())
+# An invited member's first password (marketplace.cooperatives.invite_member): Django's
+# one-time token link; afterwards they sign in on the one sign-in page.
+set_password = web(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="backoffice/set_password.html",
+        success_url=reverse_lazy("backoffice-login"),
+        post_reset_login=False,
+    )
+)
 logout = web(auth_views.LogoutView.as_view(next_page="backoffice-login"))
 
 

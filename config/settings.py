@@ -309,6 +309,9 @@ GRAPHQL_LIMITS = {
     # Estimated objects: a field costs 1 plus its children times first/last (else the
     # argument's default, else page_size) for paginated fields, times list_size for lists.
     "max_cost": 20_000,
+    # Signed-in staff (a valid staff JWT): the dashboard lists 100 warehouses with 100
+    # shipping zones each (Saleor's test_query_warehouses estimates 91,401).
+    "max_cost_staff": 250_000,
     "page_size": GRAPHENE["RELAY_CONNECTION_MAX_LIMIT"],
     "list_size": 5,
     # JSON-array batches: Saleor's dashboard (Apollo BatchHttpLink) sends at most 10.
@@ -351,6 +354,42 @@ AUTHENTICATION_BACKENDS = [
 # Innermost, so it sees the view's answer: it swaps a locked-out sign-in's answer for
 # AXES_LOCKOUT_CALLABLE's (the area's login page, or one GraphQL error), HTTP 429.
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+
+# Audit log (config/audit.py): the writes staff make through the back office and the
+# API, with before and after. Saleor's orders keep their own events (OrderEvent, with
+# the staff user); the marketplace's parts of an order are logged here.
+INSTALLED_APPS += ["auditlog"]
+MIDDLEWARE = [*MIDDLEWARE, "config.audit.audit_actor"]
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "marketplace.Producer",
+    "marketplace.OcopProduct",
+    "marketplace.Certificate",
+    {"model": "marketplace.CooperativeSettings", "mask_fields": ["webhook_secret"]},
+    "marketplace.CooperativeMembership",
+    "marketplace.PayoutAccountChange",
+    "marketplace.OrderRouting",
+    "marketplace.CooperativeOrder",
+    "marketplace.PayoutBatch",
+    "fairs.ProvinceStaff",
+    "fairs.Fair",
+    "fairs.Booth",
+    "fairs.FairProduct",
+    "payments_vn.BankTransaction",
+    "storefront_config.StorefrontConfiguration",
+    # Who uploaded which registry file, and how each run ended (the report itself is
+    # the run's summary, kept on the run).
+    {"model": "catalog_sync.ImportRun", "exclude_fields": ["summary"]},
+    "product.Product",
+    "product.ProductVariant",
+    "product.ProductImage",
+    "site.SiteSettings",
+    {"model": "plugins.PluginConfiguration", "mask_fields": ["configuration"]},
+    {
+        "model": "account.User",
+        "exclude_fields": ["password", "last_login", "updated_at", "private_metadata"],
+    },
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 AXES_HANDLER = "config.sign_in_throttle.AccountAndAddressHandler"
 AXES_USERNAME_CALLABLE = "config.sign_in_throttle.account_name"
 AXES_LOCKOUT_CALLABLE = "config.sign_in_throttle.lockout_response"

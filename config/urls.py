@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from backoffice import shop_settings, signin
+from backoffice import audit, cooperatives, shop_settings, signin
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
 from storefront import accounts, cart, pages, payments, views
@@ -66,6 +66,23 @@ urlpatterns = [
     path("dang-nhap/", signin.login, name="backoffice-login"),
     path("dang-xuat/", signin.logout, name="backoffice-logout"),
     path("quan-tri/", signin.areas, name="backoffice-areas"),
+    path("quan-tri/nhat-ky/", audit.audit_log, name="backoffice-audit"),
+    path("quan-tri/hop-tac-xa/", cooperatives.cooperative_list, name="backoffice-cooperatives"),
+    path(
+        "quan-tri/hop-tac-xa/<int:pk>/",
+        cooperatives.cooperative_detail,
+        name="backoffice-cooperative",
+    ),
+    path(
+        "quan-tri/hop-tac-xa/<int:pk>/<slug:action>/",
+        cooperatives.cooperative_action,
+        name="backoffice-cooperative-action",
+    ),
+    path(
+        "dang-nhap/dat-mat-khau/<uidb64>/<token>/",
+        signin.set_password,
+        name="backoffice-set-password",
+    ),
     path("cau-hinh-cua-hang/", shop_settings.configuration, name="storefront-configuration"),
     # Login pages of the areas before they shared one (bookmarks, printed guides).
     path("cau-hinh-cua-hang/dang-nhap/", signin.old_login, name="storefront-staff-login"),

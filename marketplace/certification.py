@@ -11,10 +11,12 @@ from marketplace.models import OcopProduct
 
 
 def valid_on(day: datetime.date) -> Q:
-    """OcopProduct filter: the current certificate is in force on ``day``."""
+    """OcopProduct filter: the current certificate is in force on ``day`` and the
+    platform has not suspended its producer (a suspended cooperative sells nothing)."""
     return Q(
         current_certificate__decision_date__lte=day,
         current_certificate__expiry_date__gte=day,
+        producer__suspended_at__isnull=True,
     )
 
 

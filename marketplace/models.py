@@ -52,6 +52,12 @@ class Producer(Origin):
         "warehouse.Warehouse", on_delete=models.PROTECT, related_name="ocop_producer"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Suspended by the platform (marketplace.cooperatives.suspend): its products leave
+    # the shop (certification.valid_on), its open orders go on. The products the
+    # suspension took down are put back when it is lifted.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+    unpublished_by_suspension = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -162,6 +168,44 @@ class CooperativeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Settings of {self.producer}"
+
+
+class PayoutAccountChange(models.Model):
+    """A new bank account for a cooperative's payouts, waiting for a second staff
+    member's approval (four eyes: whoever asks cannot approve)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ duyệt / Pending"
+        APPROVED = "approved", "Đã duyệt / Approved"
+        REJECTED = "rejected", "Từ chối / Rejected"
+        SUPERSEDED = "superseded", "Bị thay thế / Superseded"
+
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="payout_account_changes"
+    )
+    bank_bin = models.CharField(max_length=8)
+    bank_account_number = models.CharField(max_length=34)
+    bank_account_holder = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey("account.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        "account.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer"],
+                condition=models.Q(status="pending"),
+                name="one_pending_payout_account_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_bin} {self.bank_account_number} ({self.status})"
 
 
 class CooperativeMembership(models.Model):

@@ -55,3 +55,10 @@ def route_pending_orders(older_than_seconds: int = 120) -> int:
     if order_ids:
         logger.warning("Routing %d orders whose routing task was lost", len(order_ids))
     return len(order_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_member_invitation(membership_id: int) -> None:
+    from marketplace import cooperatives
+
+    cooperatives.send_invitation(membership_id)

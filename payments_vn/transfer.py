@@ -8,21 +8,8 @@ from dataclasses import dataclass
 
 import segno
 
+from common.banks import bank_name
 from payments_vn.vietqr import TransferRequest, build_payload
-
-# The banks most OCOP buyers use; any other BIN is shown as its number.
-BANK_NAMES = {
-    "970405": "Agribank",
-    "970415": "VietinBank",
-    "970418": "BIDV",
-    "970436": "Vietcombank",
-    "970407": "Techcombank",
-    "970422": "MB Bank",
-    "970416": "ACB",
-    "970432": "VPBank",
-    "970403": "Sacombank",
-    "970423": "TPBank",
-}
 
 
 @dataclass(frozen=True)
@@ -43,7 +30,7 @@ class TransferInstructions:
 
     @property
     def bank_name(self) -> str:
-        return BANK_NAMES.get(self.bank_bin, self.bank_bin)
+        return bank_name(self.bank_bin)
 
     @property
     def payload(self) -> str:

@@ -53,6 +53,14 @@ class RegistryWriter:
         self.as_of = as_of
         self.source_file = source_file
 
+    def _suspended_producer_ids(self) -> set[int]:
+        """Producers the platform suspended: a re-import must not republish them."""
+        if not hasattr(self, "_suspended"):
+            self._suspended = set(
+                Producer.objects.filter(suspended_at__isnull=False).values_list("pk", flat=True)
+            )
+        return self._suspended
+
     def forget_cached_objects(self) -> None:
         """After a rolled-back chunk: Saleor objects created in it are gone."""
         self.scaffold = catalog.ensure_scaffold()
@@ -301,7 +309,10 @@ class RegistryWriter:
             ocop_product.current_certificate = certificate
             ocop_product.product_set_code = row.product_set.code
             product = ocop_product.product
-            self._product_fields(product, row, certificate.is_valid_on(self.as_of))
+            sellable = certificate.is_valid_on(self.as_of) and (
+                ocop_product.producer_id not in self._suspended_producer_ids()
+            )
+            self._product_fields(product, row, sellable)
             products.append(product)
             ocop_products.append(ocop_product)
             attribute_rows.append(

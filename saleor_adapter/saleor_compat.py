@@ -126,3 +126,24 @@ class EscapeControlCharacters(logging.Filter):
         if isinstance(record.msg, str) and not record.args:
             record.msg = escape_control_characters(record.msg)
         return True
+
+
+# --- Global ids whose pk is written in another script's digits are malformed ---------
+# Saleor turns the pk of a global id into a number with int(), which also reads
+# "٣" (Arabic-Indic three) or "３" (fullwidth) as 3: "Product:٣" reached product 3.
+# Such an id is refused like any undecodable one (Saleor answers "Couldn't resolve").
+import graphql_relay  # noqa: E402
+import graphql_relay.node.node  # noqa: E402
+
+_relay_from_global_id = graphql_relay.node.node.from_global_id
+
+
+def _from_global_id_ascii_digits(global_id):
+    type_name, pk = _relay_from_global_id(global_id)
+    if any(char.isdigit() and not char.isascii() for char in pk):
+        raise ValueError("global id with non-ASCII digits")
+    return type_name, pk
+
+
+graphql_relay.from_global_id = _from_global_id_ascii_digits
+graphql_relay.node.node.from_global_id = _from_global_id_ascii_digits

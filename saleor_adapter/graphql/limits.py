@@ -37,6 +37,7 @@ class Limits:
     max_aliases: int
     max_fields: int
     max_cost: int
+    max_cost_staff: int
     page_size: int
     list_size: int
     max_batch: int

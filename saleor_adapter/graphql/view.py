@@ -9,6 +9,8 @@ and HTTP 400; a malformed body (deep JSON, an array of non-objects) is a 400 too
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.http import JsonResponse
 from graphql.execution import ExecutionResult
@@ -26,10 +28,15 @@ INTROSPECTION_REFUSED = (
 )
 
 
+class NotAGraphQLRequest(ValueError):
+    """JSON (or a multipart form) that is not a GraphQL request: answered with
+    ``UNREADABLE``. A body that is not JSON at all keeps Saleor's own 400."""
+
+
 def _is_request(entry) -> bool:
+    # A query that is not a string is Saleor's to answer ("Must provide a query string.").
     return (
         isinstance(entry, dict)
-        and isinstance(entry.get("query", ""), str)
         and isinstance(entry.get("variables") or {}, dict | str)
         and isinstance(entry.get("operationName") or "", str)
     )
@@ -45,12 +52,11 @@ class RequestCheckingGraphQLView(SaleorGraphQLView):
         try:
             data = SaleorGraphQLView.parse_body(request)
         except (RecursionError, UnicodeDecodeError):
-            raise ValueError("not a GraphQL request") from None
+            raise NotAGraphQLRequest("not a GraphQL request") from None
         if request.content_type != "application/json":
             return data
         if not (_is_request(data) or (isinstance(data, list) and all(map(_is_request, data)))):
-            # The view answers 400 "Unable to parse query." to a ValueError here.
-            raise ValueError("not a GraphQL request")
+            raise NotAGraphQLRequest("not a GraphQL request")
         return data
 
     @staticmethod
@@ -72,24 +78,38 @@ def refusal_body(error: limits.QueryRefused) -> dict:
 def may_introspect(request) -> bool:
     """Introspection policy: anyone when ``GRAPHQL_PUBLIC_INTROSPECTION`` (on with
     DEBUG), otherwise only active staff whose JWT is valid (the dashboard's users)."""
-    if settings.GRAPHQL_PUBLIC_INTROSPECTION:
-        return True
-    token = get_credentials(request)
+    return bool(settings.GRAPHQL_PUBLIC_INTROSPECTION) or is_signed_in_staff(request)
+
+
+def jwt_user(request):
+    """The active user whose valid JWT is on ``request`` (Saleor's API), else None.
+    Costs a token check and a user query: read only when needed."""
+    token = get_credentials(request) if request is not None else None
     if not token:
-        return False
+        return None
     try:
         user = get_user_by_token(token, request)
     except JSONWebTokenError:
-        return False
-    return bool(user and user.is_active and user.is_staff)
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def is_signed_in_staff(request) -> bool:
+    """An active staff member's valid JWT is on the request (read only when a query
+    needs more than the public limits)."""
+    user = jwt_user(request)
+    return bool(user and user.is_staff)
 
 
 class LimitedGraphQLView(RequestCheckingGraphQLView):
     def _handle_query(self, request):
         try:
             data = self.parse_body(request)
-        except (ValueError, RecursionError):
+        except NotAGraphQLRequest:
             data = None
+        except ValueError:
+            # Not JSON at all: Saleor's own answer (400 "Unable to parse query.").
+            return super()._handle_query(request)
         if isinstance(data, list):
             try:
                 limits.check_batch(len(data), limits.Limits.from_settings())
@@ -121,9 +141,7 @@ class LimitedGraphQLView(RequestCheckingGraphQLView):
             limits.check_text(query, limit)
             document, error = super().parse_query(query)
             if error is None:
-                measure = limits.check_document(
-                    document.document_ast, self.schema, variables, limit
-                )
+                measure = self._check_document(document.document_ast, request, variables, limit)
                 if measure.introspection and not may_introspect(request):
                     raise limits.QueryRefused("INTROSPECTION_DISABLED", INTROSPECTION_REFUSED)
         except limits.QueryRefused as refused:
@@ -133,6 +151,17 @@ class LimitedGraphQLView(RequestCheckingGraphQLView):
             refused = limits.QueryRefused("QUERY_TOO_DEEP", "Query nested too deeply.")
             return None, ExecutionResult(errors=[refused], invalid=True)
         return document, error
+
+    def _check_document(self, document_ast, request, variables, limit: limits.Limits):
+        """The public limits, or for signed-in staff (the dashboard's queries, such as
+        100 warehouses with 100 shipping zones each) the larger ``max_cost_staff``."""
+        try:
+            return limits.check_document(document_ast, self.schema, variables, limit)
+        except limits.QueryRefused as refused:
+            if refused.code != "QUERY_TOO_COMPLEX" or not is_signed_in_staff(request):
+                raise
+        staff_limit = dataclasses.replace(limit, max_cost=limit.max_cost_staff)
+        return limits.check_document(document_ast, self.schema, variables, staff_limit)
 
     @classmethod
     def format_error(cls, error):

@@ -388,3 +388,61 @@ def test_staff_queries_run_under_the_limits(staff_user):
         "me": {"email": "nhanvien@ocop.test", "isStaff": True},
         "shop": {"defaultCountry": {"code": "VN"}},
     }
+
+
+STAFF_WAREHOUSES = """{ warehouses(first: 100) { totalCount edges { node { id name
+  shippingZones(first: 100) { edges { node { name countries { country } } } }
+  address { city country { country } } } } } }"""
+
+
+def test_signed_in_staff_have_the_larger_cost_ceiling(staff_user):
+    # Given the dashboard's warehouse list: 100 warehouses × 100 shipping zones each,
+    # an estimate of 1 + 100 × (shipping zones 1 + 100 × (1 + name 1 + 5 countries × 2)
+    # + …) = 91,201 — over the public 20,000, under staff's 250,000
+    from django.contrib.auth.models import Permission
+    from saleor.core.permissions import ProductPermissions
+
+    staff_user.user_permissions.add(
+        Permission.objects.get(codename=ProductPermissions.MANAGE_PRODUCTS.codename)
+    )
+
+    # When a signed-in staff member and an anonymous caller send it
+    staff = ApiClient(staff_user).execute(STAFF_WAREHOUSES)
+    status, content, _ = post({"query": STAFF_WAREHOUSES})
+
+    # Then it runs for staff, and the anonymous caller is refused for its cost
+    assert staff == {"data": {"warehouses": {"totalCount": 0, "edges": []}}}
+    assert status == 400
+    assert content["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX"}
+
+
+def test_a_body_that_is_not_json_keeps_saleors_answer(db):
+    # Given a body that is not JSON at all, and one whose query is not a string
+    not_json = post("invalid-data")
+    query_object = post({"query": {"type": "dict"}})
+
+    # Then both are Saleor's own 400s (its dashboard and clients rely on the wording)
+    assert not_json[0] == 400
+    assert [error["message"] for error in not_json[1]["errors"]] == ["Unable to parse query."]
+    assert query_object[0] == 400
+    assert query_object[1]["errors"][0]["message"] == "Must provide a query string."
+
+
+def test_a_global_id_in_another_scripts_digits_names_nothing(ocop_product):
+    # Given a product and its id written with Arabic-Indic and fullwidth digits, which
+    # Python's int() would read as the same number
+    from graphql_relay import to_global_id
+
+    arabic = str(ocop_product.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    fullwidth = str(ocop_product.pk).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    query = "query P($id: ID!) { product(id: $id) { name } }"
+    client = ApiClient()
+
+    # When each is asked for, and then the real id
+    answers = [
+        client.execute(query, {"id": to_global_id("Product", pk)})["data"]["product"]
+        for pk in (arabic, fullwidth, str(ocop_product.pk))
+    ]
+
+    # Then only the ASCII id finds the product
+    assert answers == [None, None, {"name": ocop_product.name}]

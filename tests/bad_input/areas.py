@@ -37,6 +37,9 @@ ARGUMENTS = {
     "storefront-language": lambda w: {"code": "en"},
     "storefront-order": lambda w: {"token": w.order.token},
     "storefront-order-vietqr": lambda w: {"token": w.order.token, "kind": "svg"},
+    "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
+    "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
+    "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
 }
 
 NOT_FETCHED = {
@@ -64,6 +67,8 @@ PARAMETERS = {
     "fairs:login": ["next"],
     "storefront-staff-login": ["next"],
     "fairs:report": ["tai"],
+    "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
+    "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -81,7 +86,7 @@ SLOW = {"portal:packing_slip", "fairs:poster"}
 
 # The one back-office sign-in, and the old per-area login pages that redirect to it.
 OLD_SIGN_IN_PAGES = {"portal:login", "fairs:login", "storefront-staff-login"}
-SIGN_IN_PAGES = {"backoffice-login", *OLD_SIGN_IN_PAGES}
+SIGN_IN_PAGES = {"backoffice-login", "backoffice-set-password", *OLD_SIGN_IN_PAGES}
 # Pages whose answer is the sign-in page (signing out; the old login pages redirect).
 SIGN_OUT_PAGES = {"backoffice-logout", *OLD_SIGN_IN_PAGES}
 LOGIN_PATHS = ("/dang-nhap/",)
@@ -97,6 +102,10 @@ def who(route: Route) -> str:
         return "province_staff"
     if route.name in ("storefront-configuration", "backoffice-areas"):
         return "shop_staff"
+    if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
+        return "platform_staff"
+    if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
     return "shopper"
 
 

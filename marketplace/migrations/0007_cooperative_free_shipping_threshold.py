@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0005_stock_reservations'),
+        ('marketplace', '0006_suspension_and_payout_account_changes'),
     ]
 
     operations = [

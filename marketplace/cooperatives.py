@@ -1,0 +1,378 @@
+"""What the platform's staff do to a cooperative: its team, its payout bank account, its
+selling terms and its suspension.
+
+Invariants:
+* a payout account change takes two people: whoever asks for it cannot approve it, and a
+  cooperative has at most one change waiting (a new request supersedes the old one);
+* a suspended cooperative sells nothing (``certification.valid_on`` excludes it, so the
+  publication guard, the expiry sweeper, the storefront and a re-import all agree), its
+  open orders go on, and lifting the suspension republishes exactly what it took down
+  that is still certified.
+Every write here is a staff write: django-auditlog records it with its actor.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from common.banks import BANK_NAMES, bank_name
+from common.errors import DomainError, bilingual
+from common.inputs import has_nul
+from common.text import fold
+from marketplace import access, certification, ports
+from marketplace.models import (
+    CooperativeMembership,
+    CooperativeSettings,
+    OcopProduct,
+    PayoutAccountChange,
+    Producer,
+)
+
+ACCOUNT_NUMBER = re.compile(r"[0-9]{6,19}")
+HOLDER = re.compile(r"[A-Z0-9][A-Z0-9 .,&()'-]{1,99}")
+MAX_NOTE = 1000
+
+
+class CooperativeError(DomainError):
+    pass
+
+
+def _refuse_nul(**texts: str) -> None:
+    for field, text in texts.items():
+        if has_nul(text):
+            raise CooperativeError(
+                "nul", bilingual("Không được chứa ký tự NUL", "Must not contain NUL"), field
+            )
+
+
+def _staff(actor) -> None:
+    if not access.sees_all(actor):
+        raise CooperativeError(
+            "forbidden",
+            bilingual("Chỉ nhân viên sàn được làm việc này", "Only platform staff may do this"),
+        )
+
+
+def settings_of(producer: Producer) -> CooperativeSettings:
+    settings, _ = CooperativeSettings.objects.get_or_create(producer=producer)
+    return settings
+
+
+# --- The team -----------------------------------------------------------------------
+
+
+def invite_member(actor, producer: Producer, email: str, role: str) -> CooperativeMembership:
+    """Give ``email`` a portal account of ``producer`` and send it a set-password link
+    (after commit). An existing account (a shopper, another cooperative's member) keeps
+    its password and is told it may now use the portal."""
+    _staff(actor)
+    email = (email or "").strip().lower()
+    _refuse_nul(email=email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CooperativeError(
+            "invalid_email", bilingual("E-mail không hợp lệ", "Not a valid e-mail address"), "email"
+        ) from None
+    if role not in CooperativeMembership.Role.values:
+        raise CooperativeError(
+            "invalid_role", bilingual("Vai trò không hợp lệ", "Unknown role"), "role"
+        )
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email)
+            user.set_unusable_password()  # until they follow the set-password link
+            user.save(update_fields=["password"])
+        try:
+            with transaction.atomic():
+                membership = CooperativeMembership.objects.create(
+                    user=user, producer=producer, role=role
+                )
+        except IntegrityError:
+            raise CooperativeError(
+                "already_member",
+                bilingual(
+                    f"{email} đã là thành viên của {producer.name}",
+                    f"{email} is already a member of {producer.name}",
+                ),
+                "email",
+            ) from None
+        from marketplace.tasks import send_member_invitation
+
+        membership_id = membership.pk
+        transaction.on_commit(lambda: send_member_invitation.delay(membership_id))
+    return membership
+
+
+def set_password_path(user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("backoffice-set-password", kwargs={"uidb64": uid, "token": token})
+
+
+def send_invitation(membership_id: int) -> None:
+    """The invitation e-mail, in Vietnamese with English beside it."""
+    membership = (
+        CooperativeMembership.objects.select_related("user", "producer")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        return
+    user = membership.user
+    context = {
+        "producer": membership.producer,
+        "role": membership.get_role_display(),
+        "has_password": user.has_usable_password(),
+        "set_password_url": ports.orders().absolute_url(set_password_path(user)),
+        "sign_in_url": ports.orders().absolute_url(reverse("backoffice-login")),
+    }
+    message = EmailMultiAlternatives(
+        f"[Chợ OCOP] Mời tham gia cổng hợp tác xã {membership.producer.name} / "
+        "Invitation to the cooperative portal",
+        render_to_string("marketplace/email/member_invitation.txt", context),
+        None,
+        [user.email],
+    )
+    message.attach_alternative(
+        render_to_string("marketplace/email/member_invitation.html", context), "text/html"
+    )
+    message.send()
+
+
+def remove_member(actor, producer: Producer, membership_id: int) -> None:
+    """Take a person off the cooperative's team (the account itself stays: it may shop
+    or belong to another cooperative)."""
+    _staff(actor)
+    deleted, _ = CooperativeMembership.objects.filter(pk=membership_id, producer=producer).delete()
+    if not deleted:
+        raise CooperativeError("not_found", bilingual("Không có thành viên này", "No such member"))
+
+
+# --- The payout account ------------------------------------------------------------
+
+
+def clean_holder(raw: str) -> str:
+    """The account holder as banks write it: capitals without diacritics
+    ("HTX Chè Tân Cương" → "HTX CHE TAN CUONG")."""
+    return fold(raw).upper()
+
+
+def request_payout_account(
+    actor, producer: Producer, bank_bin: str, account_number: str, holder: str
+) -> PayoutAccountChange:
+    """Ask for a new payout account; it applies once another staff member approves."""
+    _staff(actor)
+    bank_bin, account_number = (bank_bin or "").strip(), (account_number or "").replace(" ", "")
+    _refuse_nul(bank_bin=bank_bin, account_number=account_number, holder=holder or "")
+    if bank_bin not in BANK_NAMES:
+        raise CooperativeError(
+            "unknown_bank",
+            bilingual("Chọn ngân hàng trong danh sách NAPAS", "Choose a bank from the NAPAS list"),
+            "bank_bin",
+        )
+    if not ACCOUNT_NUMBER.fullmatch(account_number):
+        raise CooperativeError(
+            "invalid_account_number",
+            bilingual("Số tài khoản gồm 6–19 chữ số", "An account number is 6 to 19 digits"),
+            "account_number",
+        )
+    holder = clean_holder(holder or "")
+    if not HOLDER.fullmatch(holder):
+        raise CooperativeError(
+            "invalid_holder",
+            bilingual(
+                "Tên chủ tài khoản: chữ in hoa không dấu, như trên thẻ ngân hàng",
+                "Account holder: capital letters without diacritics, as the bank writes it",
+            ),
+            "holder",
+        )
+    with transaction.atomic():
+        PayoutAccountChange.objects.select_for_update().filter(
+            producer=producer, status=PayoutAccountChange.Status.PENDING
+        ).update(status=PayoutAccountChange.Status.SUPERSEDED, decided_at=timezone.now())
+        return PayoutAccountChange.objects.create(
+            producer=producer,
+            bank_bin=bank_bin,
+            bank_account_number=account_number,
+            bank_account_holder=holder,
+            requested_by=actor,
+        )
+
+
+def decide_payout_account(
+    actor, producer: Producer, change_id: int, *, approve: bool, note: str = ""
+) -> PayoutAccountChange:
+    """Approve (the account applies at once) or reject a waiting change; the person who
+    asked for it cannot decide it."""
+    _staff(actor)
+    note = (note or "").strip()
+    _refuse_nul(note=note)
+    if len(note) > MAX_NOTE:
+        raise CooperativeError(
+            "note_too_long",
+            bilingual(
+                f"Ghi chú tối đa {MAX_NOTE} ký tự", f"A note is at most {MAX_NOTE} characters"
+            ),
+            "note",
+        )
+    with transaction.atomic():
+        change = (
+            PayoutAccountChange.objects.select_for_update()
+            .filter(pk=change_id, producer=producer, status=PayoutAccountChange.Status.PENDING)
+            .first()
+        )
+        if change is None:
+            raise CooperativeError(
+                "not_pending",
+                bilingual("Không có yêu cầu nào đang chờ duyệt", "No change is waiting"),
+            )
+        if change.requested_by_id == actor.pk:
+            raise CooperativeError(
+                "same_person",
+                bilingual(
+                    "Người khác phải duyệt yêu cầu do bạn tạo",
+                    "Another staff member must approve a change you asked for",
+                ),
+            )
+        change.status = (
+            PayoutAccountChange.Status.APPROVED if approve else PayoutAccountChange.Status.REJECTED
+        )
+        change.decided_by, change.decided_at, change.note = actor, timezone.now(), note
+        change.save()
+        if approve:
+            settings = settings_of(producer)
+            settings.bank_bin = change.bank_bin
+            settings.bank_name = bank_name(change.bank_bin)
+            settings.bank_account_number = change.bank_account_number
+            settings.bank_account_holder = change.bank_account_holder
+            settings.save()
+    return change
+
+
+# --- Selling terms and channels ----------------------------------------------------
+
+
+def update_terms(
+    actor, producer: Producer, *, commission: str, notification_email: str, webhook_url: str
+) -> CooperativeSettings:
+    """Commission (empty: the platform's default) and the notification channels."""
+    _staff(actor)
+    commission, notification_email = (commission or "").strip(), (notification_email or "").strip()
+    webhook_url = (webhook_url or "").strip()
+    _refuse_nul(
+        commission=commission, notification_email=notification_email, webhook_url=webhook_url
+    )
+    rate = None
+    if commission:
+        try:
+            rate = Decimal(commission.replace(",", "."))
+        except InvalidOperation:
+            rate = None
+        if rate is None or not rate.is_finite() or not Decimal(0) <= rate <= Decimal(50):
+            raise CooperativeError(
+                "invalid_commission",
+                bilingual(
+                    "Hoa hồng là số từ 0 đến 50 (%)", "Commission is a number from 0 to 50 (%)"
+                ),
+                "commission",
+            )
+        if rate.as_tuple().exponent < -2:
+            raise CooperativeError(
+                "invalid_commission",
+                bilingual("Hoa hồng tối đa 2 chữ số thập phân", "At most 2 decimal places"),
+                "commission",
+            )
+    if notification_email:
+        try:
+            validate_email(notification_email)
+        except ValidationError:
+            raise CooperativeError(
+                "invalid_email",
+                bilingual("E-mail không hợp lệ", "Not a valid e-mail address"),
+                "notification_email",
+            ) from None
+    if webhook_url:
+        try:
+            URLValidator(schemes=["https"])(webhook_url)
+        except ValidationError:
+            raise CooperativeError(
+                "invalid_webhook",
+                bilingual("Webhook phải là địa chỉ https://", "A webhook must be an https:// URL"),
+                "webhook_url",
+            ) from None
+    settings = settings_of(producer)
+    settings.commission_rate_percent = rate
+    settings.notification_email = notification_email
+    settings.webhook_url = webhook_url
+    settings.save()
+    return settings
+
+
+# --- Suspension ----------------------------------------------------------------------
+
+
+def suspend(actor, producer_id: int, reason: str) -> Producer:
+    """Its products leave the shop at once; its open orders go on."""
+    _staff(actor)
+    reason = (reason or "").strip()
+    _refuse_nul(reason=reason)
+    if not reason or len(reason) > MAX_NOTE:
+        raise CooperativeError(
+            "reason_required",
+            bilingual(
+                f"Ghi lý do tạm ngừng (tối đa {MAX_NOTE} ký tự)",
+                f"Give the reason for the suspension (at most {MAX_NOTE} characters)",
+            ),
+            "reason",
+        )
+    with transaction.atomic():
+        producer = Producer.objects.select_for_update().get(pk=producer_id)
+        if producer.suspended_at is not None:
+            raise CooperativeError(
+                "already_suspended", bilingual("Đã tạm ngừng", "Already suspended")
+            )
+        published = list(
+            OcopProduct.objects.filter(producer=producer, product__is_published=True)
+            .order_by("product_id")
+            .values_list("product_id", flat=True)
+        )
+        ports.catalogue().set_published(published, False)
+        producer.suspended_at = timezone.now()
+        producer.suspension_reason = reason
+        producer.unpublished_by_suspension = published
+        producer.save()
+    return producer
+
+
+def lift_suspension(actor, producer_id: int) -> Producer:
+    """Back in the shop: what the suspension took down and is still certified."""
+    _staff(actor)
+    with transaction.atomic():
+        producer = Producer.objects.select_for_update().get(pk=producer_id)
+        if producer.suspended_at is None:
+            raise CooperativeError(
+                "not_suspended", bilingual("Không bị tạm ngừng", "Not suspended")
+            )
+        producer.suspended_at = None
+        producer.suspension_reason = ""
+        taken_down, producer.unpublished_by_suspension = producer.unpublished_by_suspension, []
+        producer.save()
+        sellable = certification.certified_product_ids(taken_down, timezone.localdate())
+        ports.catalogue().set_published(sorted(sellable), True)
+    return producer
