@@ -21,15 +21,16 @@ from django.utils.http import urlencode
 
 from backoffice.security import BadRequest, portal_view
 from common import spreadsheets
+from common.errors import DomainError
 from common.inputs import has_nul, whole_number
 from common.money import format_vnd
-from marketplace import access, lifecycle, listings, settlement
+from marketplace import access, lifecycle, listings, parcels, refunds, settlement
 from marketplace.models import CooperativeOrder, CooperativeOrderLine, CooperativeOrderStatus
 
 PAGE_SIZE = 25
 LIST_FIELDS = [
     "id", "number", "status", "created_at", "customer_name", "subtotal_amount",
-    "shipping_amount", "producer__name",
+    "shipping_amount", "producer__name", "order",
 ]  # fmt: skip
 MAX_SEARCH = 100
 
@@ -149,6 +150,9 @@ def order_list(request):
     except EmptyPage:
         raise Http404("Trang không tồn tại.") from None
     query = urlencode({k: v for k, v in filters.items() if v})
+    money = parcels.parts_money(page.object_list)
+    for co in page.object_list:
+        co.money = money[co.pk]
     return TemplateResponse(
         request,
         "portal/order_list.html",
@@ -166,7 +170,7 @@ def order_list(request):
 def _visible_order(request, pk: int) -> CooperativeOrder:
     cooperative_order = (
         access.cooperative_orders_for(request.user)
-        .select_related("producer", "order__shipping_address", "fulfillment")
+        .select_related("producer", "order__shipping_address", "fulfillment", "refund")
         .prefetch_related(
             Prefetch("lines", queryset=CooperativeOrderLine.objects.order_by("pk")), "events"
         )
@@ -178,6 +182,13 @@ def _visible_order(request, pk: int) -> CooperativeOrder:
     return cooperative_order
 
 
+def _refund_of(cooperative_order):
+    try:
+        return cooperative_order.refund
+    except CooperativeOrder.refund.RelatedObjectDoesNotExist:
+        return None
+
+
 def _detail_page(request, cooperative_order, error: str | None = None, status: int = 200):
     return TemplateResponse(
         request,
@@ -185,6 +196,9 @@ def _detail_page(request, cooperative_order, error: str | None = None, status: i
         _context(
             request,
             co=cooperative_order,
+            money=parcels.parts_money([cooperative_order])[cooperative_order.pk],
+            refund=_refund_of(cooperative_order),
+            today=timezone.localdate(),
             address=cooperative_order.order.shipping_address,
             actions=lifecycle.actions_for(request.user, cooperative_order),
             attention=lifecycle.attention_for(request.user, cooperative_order),
@@ -208,12 +222,21 @@ ACTIONS = {
             user, pk, post.get("carrier", ""), post.get("tracking_number", "")
         ),
     ),
-    "da-giao": ("deliver", lambda user, pk, post: lifecycle.deliver(user, pk)),
+    "da-giao": (
+        "deliver",
+        lambda user, pk, post: lifecycle.deliver(
+            user, pk, post.get("delivered_on", ""), post.get("note", "")
+        ),
+    ),
     "tu-choi": ("reject", lambda user, pk, post: lifecycle.reject(user, pk, post.get("reason"))),
     "huy": ("cancel", lambda user, pk, post: lifecycle.cancel(user, pk, post.get("reason"))),
     "da-xu-ly": (
         "resolve",
         lambda user, pk, post: lifecycle.resolve_attention(user, pk, post.get("reason")),
+    ),
+    "da-hoan-tien": (
+        "refund",
+        lambda user, pk, post: refunds.record_bank_refund(user, pk, post.get("reference", "")),
     ),
 }
 ACTION_SLUGS = {action: slug for slug, (action, _) in ACTIONS.items()}
@@ -231,10 +254,26 @@ def order_action(request, pk: int, action: str):
         perform(request.user, cooperative_order.pk, request.POST)
     except lifecycle.NotFound:
         raise Http404("Không tìm thấy đơn hàng.") from None
-    except lifecycle.LifecycleError as error:
+    except DomainError as error:
+        if error.code == "not_found":
+            raise Http404("Không tìm thấy đơn hàng.") from None
         status = 403 if error.code == "forbidden" else 400
         return _detail_page(request, _visible_order(request, pk), error.message, status)
     return redirect("portal:order_detail", pk=pk)
+
+
+def packing_slip_html(cooperative_order) -> str:
+    """The slip as HTML (the PDF is WeasyPrint's rendering of it): sender, receiver,
+    lines, and what the courier collects."""
+    return render_to_string(
+        "portal/packing_slip.html",
+        {
+            "co": cooperative_order,
+            "money": parcels.parts_money([cooperative_order])[cooperative_order.pk],
+            "address": cooperative_order.order.shipping_address,
+            "printed_at": timezone.localtime(),
+        },
+    )
 
 
 @portal_view
@@ -242,14 +281,7 @@ def packing_slip(request, pk: int):
     from weasyprint import HTML
 
     cooperative_order = _visible_order(request, pk)
-    html = render_to_string(
-        "portal/packing_slip.html",
-        {
-            "co": cooperative_order,
-            "address": cooperative_order.order.shipping_address,
-            "printed_at": timezone.localtime(),
-        },
-    )
+    html = packing_slip_html(cooperative_order)
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -262,6 +294,7 @@ ORDER_CSV_HEADER = [
     "Mã đơn HTX", "Đơn gốc", "Ngày đặt", "Trạng thái", "Hợp tác xã", "Khách hàng",
     "Điện thoại", "Email", "Địa chỉ giao", "Sản phẩm", "Tiền hàng (VND)",
     "Phí vận chuyển (VND)", "Tổng (VND)", "Đơn vị vận chuyển", "Mã vận đơn",
+    "Thanh toán", "Trạng thái thanh toán", "Thu hộ (VND)",
 ]  # fmt: skip
 
 
@@ -295,6 +328,7 @@ def _export_rows(queryset):
     ids = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
         chunk = {co.pk: co for co in queryset.filter(pk__in=ids[start : start + 500])}
+        money = parcels.parts_money(chunk.values())
         for pk in ids[start : start + 500]:
             co = chunk[pk]
             yield [
@@ -313,6 +347,9 @@ def _export_rows(queryset):
                 int(co.total_amount),
                 co.carrier,
                 co.tracking_number,
+                money[pk].method,
+                money[pk].status,
+                int(money[pk].cash_to_collect),
             ]
 
 

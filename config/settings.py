@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.tasks.route_pending_orders",
         "schedule": 120.0,
     },
+    # Reminds cooperatives of parts not accepted in time, then flags them for staff.
+    "ocop-follow-up-unaccepted-parts": {
+        "task": "marketplace.tasks.follow_up_unaccepted_parts",
+        "schedule": 900.0,
+    },
 }
 
 # --- Storefront pages (storefront/pages.py, cart.py, staff.py, search.py) -------

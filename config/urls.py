@@ -36,6 +36,7 @@ urlpatterns = [
     path("thanh-toan/", cart.checkout_address, name="storefront-checkout"),
     path("thanh-toan/giao-hang/", cart.checkout_delivery, name="storefront-checkout-delivery"),
     path("don-hang/<uuid:token>/", cart.order_confirmation, name="storefront-order"),
+    path("don-hang/<uuid:token>/hoan-tien/", cart.refund_details, name="storefront-order-refund"),
     path(
         "don-hang/<uuid:token>/vietqr.<str:kind>",
         payments.vietqr_image,

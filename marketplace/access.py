@@ -21,7 +21,7 @@ from marketplace.models import (
 MANAGE_ORDERS = "order.manage_orders"
 
 # What a cooperative's own staff may do to its orders; the platform's staff may do all.
-COOPERATIVE_ACTIONS = frozenset({"accept", "reject", "pack", "ship"})
+COOPERATIVE_ACTIONS = frozenset({"accept", "reject", "pack", "ship", "deliver"})
 STAFF_ACTIONS = frozenset({"accept", "reject", "pack", "ship", "deliver", "cancel", "refund"})
 
 

@@ -18,6 +18,9 @@ COMMISSION_RATE = "commission_rate_percent"
 CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
 HIDE_UNCERTIFIED_PRODUCTS = "hide_uncertified_products"
 FAIR_ATTRIBUTION_DAYS = "fair_attribution_days"
+ACCEPTANCE_REMINDER_HOURS = "acceptance_reminder_hours"
+ACCEPTANCE_ESCALATION_HOURS = "acceptance_escalation_hours"
+SHIP_UNPAID_TRANSFERS = "ship_unpaid_transfers"
 SHIPPING_PER_PARCEL = "shipping_per_parcel"
 SHIPPING_RATES = "shipping_rates"
 FREE_SHIPPING_THRESHOLD = "free_shipping_threshold_vnd"
@@ -27,6 +30,9 @@ DEFAULTS = {
     CERTIFICATE_VALIDITY_MONTHS: "36",
     HIDE_UNCERTIFIED_PRODUCTS: True,
     FAIR_ATTRIBUTION_DAYS: "30",
+    ACCEPTANCE_REMINDER_HOURS: "24",
+    ACCEPTANCE_ESCALATION_HOURS: "48",
+    SHIP_UNPAID_TRANSFERS: False,
     SHIPPING_PER_PARCEL: True,
     SHIPPING_RATES: DEFAULT_RATES,
     FREE_SHIPPING_THRESHOLD: "500000",
@@ -54,10 +60,12 @@ class MarketplaceSettings:
     shipping_per_parcel: bool
     shipping_rates: RateTable
     free_shipping_threshold_vnd: Decimal
-
-
-def _flag(value) -> bool:
-    return value if isinstance(value, bool) else str(value).strip().lower() == "true"
+    # A part still "new" this long after the order reminds its cooperative; this long
+    # (escalation, never less than the reminder) flags it for platform staff.
+    acceptance_reminder_hours: int = 24
+    acceptance_escalation_hours: int = 48
+    # False: a part paid by bank transfer cannot be shipped before the money came in.
+    ship_unpaid_transfers: bool = False
 
 
 def parse_settings(raw: dict) -> MarketplaceSettings:
@@ -83,7 +91,8 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
             "Certificate validity must be a whole number of months from 1 to 120.",
         )
 
-    hide = _flag(values[HIDE_UNCERTIFIED_PRODUCTS])
+    hide = _boolean(values[HIDE_UNCERTIFIED_PRODUCTS])
+    ship_unpaid = _boolean(values[SHIP_UNPAID_TRANSFERS])
 
     days = whole_number(values[FAIR_ATTRIBUTION_DAYS], max_digits=6)
     if days is None or not 1 <= days <= 365:
@@ -91,6 +100,22 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
             FAIR_ATTRIBUTION_DAYS,
             "Thời gian ghi nhận đơn cho hội chợ phải là số ngày nguyên từ 1 đến 365 / "
             "The fair attribution window must be a whole number of days from 1 to 365.",
+        )
+
+    reminder = whole_number(values[ACCEPTANCE_REMINDER_HOURS], max_digits=6)
+    if reminder is None or not 1 <= reminder <= 720:
+        raise ConfigurationError(
+            ACCEPTANCE_REMINDER_HOURS,
+            "Thời gian nhắc HTX nhận đơn phải là số giờ nguyên từ 1 đến 720 / "
+            "The acceptance reminder must be a whole number of hours from 1 to 720.",
+        )
+    escalation = whole_number(values[ACCEPTANCE_ESCALATION_HOURS], max_digits=6)
+    if escalation is None or not reminder <= escalation <= 720:
+        raise ConfigurationError(
+            ACCEPTANCE_ESCALATION_HOURS,
+            f"Thời gian báo nhân viên phải là số giờ nguyên từ {reminder} (thời gian nhắc) "
+            f"đến 720 / The staff escalation must be a whole number of hours from "
+            f"{reminder} (the reminder) to 720.",
         )
 
     try:
@@ -112,7 +137,16 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
         certificate_validity_months=months,
         hide_uncertified_products=hide,
         fair_attribution_days=days,
-        shipping_per_parcel=_flag(values[SHIPPING_PER_PARCEL]),
+        acceptance_reminder_hours=reminder,
+        acceptance_escalation_hours=escalation,
+        ship_unpaid_transfers=ship_unpaid,
+        shipping_per_parcel=_boolean(values[SHIPPING_PER_PARCEL]),
         shipping_rates=rates,
         free_shipping_threshold_vnd=Decimal(threshold),
     )
+
+
+def _boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() == "true"

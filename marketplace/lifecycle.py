@@ -15,27 +15,34 @@ and the current status, and does its Saleor side in the same transaction:
 * rejecting or cancelling before shipment releases this part's allocations through
   Saleor's ``deallocate_stock`` and flags the order for staff (routing flag + a note
   on the Saleor order);
-* delivery writes the ledger entry (``marketplace.settlement``).
+* delivery writes the ledger entry (``marketplace.settlement``); the cooperative or
+  staff say on which day the parcel arrived, with an optional proof note;
+* a rejected or cancelled part stops being billed and what was paid for it is refunded
+  (``marketplace.refunds``); shipping a part paid by bank transfer waits for the money
+  (the plugin's ``ship_unpaid_transfers``).
+
+The shopper gets an e-mail for each step that matters to them (rejected, cancelled,
+shipped, delivered, refund sent): one ``NotificationDelivery`` per part and event.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import DomainError
+from common.errors import DomainError, bilingual
 from common.inputs import NUL_MESSAGE, has_nul
-from marketplace import access, ports, settlement
+from marketplace import access, ports, refunds, settlement
 from marketplace.models import (
     CooperativeOrder,
     CooperativeOrderEvent,
-    NotificationDelivery,
     OrderRouting,
 )
 from marketplace.models import (
     CooperativeOrderStatus as S,
 )
-from marketplace.routing import enqueue_notifications
 
 ALLOWED_FROM = {
     "accept": {S.NEW},
@@ -156,11 +163,15 @@ def pack(user, cooperative_order_id: int) -> CooperativeOrder:
 def reject(user, cooperative_order_id: int, reason: str) -> CooperativeOrder:
     reason = _reason(reason)
     cooperative_order = _locked(user, cooperative_order_id, "reject")
+    # Payments not in the books yet are split while this part still counts as open.
+    ports.orders().sync_payments(cooperative_order.order)
     _release_stock(cooperative_order)
     _move(cooperative_order, user, S.REJECTED, reason)
     cooperative_order.reason = reason
     cooperative_order.save(update_fields=["reason"])
-    _flag_for_staff(cooperative_order, user, f"HTX từ chối đơn {cooperative_order}: {reason}")
+    flag_for_staff(cooperative_order, user, f"HTX từ chối đơn {cooperative_order}: {reason}")
+    refunds.part_closed(cooperative_order)
+    refunds.notify_customer(cooperative_order, "rejected")
     return cooperative_order
 
 
@@ -168,6 +179,7 @@ def reject(user, cooperative_order_id: int, reason: str) -> CooperativeOrder:
 def cancel(user, cooperative_order_id: int, reason: str) -> CooperativeOrder:
     reason = _reason(reason)
     cooperative_order = _locked(user, cooperative_order_id, "cancel")
+    ports.orders().sync_payments(cooperative_order.order)
     if cooperative_order.status == S.DELIVERED:
         settlement.record_reversal(cooperative_order, reason=reason, user=user)
     else:
@@ -175,7 +187,9 @@ def cancel(user, cooperative_order_id: int, reason: str) -> CooperativeOrder:
     _move(cooperative_order, user, S.CANCELLED, reason)
     cooperative_order.reason = reason
     cooperative_order.save(update_fields=["reason"])
-    _flag_for_staff(cooperative_order, user, f"Đơn {cooperative_order} bị huỷ: {reason}")
+    flag_for_staff(cooperative_order, user, f"Đơn {cooperative_order} bị huỷ: {reason}")
+    refunds.part_closed(cooperative_order)
+    refunds.notify_customer(cooperative_order, "cancelled")
     return cooperative_order
 
 
@@ -187,7 +201,7 @@ def cancel_after_void(cooperative_order: CooperativeOrder, reason: str, user=Non
     _move(cooperative_order, user, S.CANCELLED, reason)
     cooperative_order.reason = reason
     cooperative_order.save(update_fields=["reason"])
-    _flag_for_staff(cooperative_order, user, f"Đơn {cooperative_order} bị huỷ: {reason}")
+    flag_for_staff(cooperative_order, user, f"Đơn {cooperative_order} bị huỷ: {reason}")
 
 
 def _clean_shipment(carrier: str, tracking_number: str) -> tuple[str, str]:
@@ -210,6 +224,8 @@ def _clean_shipment(carrier: str, tracking_number: str) -> tuple[str, str]:
 def ship(user, cooperative_order_id: int, carrier: str, tracking_number: str) -> CooperativeOrder:
     carrier, tracking_number = _clean_shipment(carrier, tracking_number)
     cooperative_order = _locked(user, cooperative_order_id, "ship")
+    if awaiting_transfer(cooperative_order):
+        raise LifecycleError("awaiting_payment", AWAITING_PAYMENT_MESSAGE)
     # Saleor numbers fulfillments per order (max + 1): two cooperatives shipping parts
     # of one order at the same moment must take turns.
     shop = ports.orders()
@@ -232,20 +248,83 @@ def ship(user, cooperative_order_id: int, carrier: str, tracking_number: str) ->
     cooperative_order.carrier = carrier
     cooperative_order.tracking_number = tracking_number
     _move(cooperative_order, user, S.SHIPPED, f"{carrier} {tracking_number}")
-    delivery, _ = NotificationDelivery.objects.get_or_create(
-        cooperative_order=cooperative_order,
-        channel=NotificationDelivery.Channel.CUSTOMER_EMAIL,
-        event="shipped",
-    )
-    enqueue_notifications([delivery.pk])
+    refunds.notify_customer(cooperative_order, "shipped")
     return cooperative_order
 
 
+AWAITING_PAYMENT_MESSAGE = bilingual(
+    "Đơn chờ thanh toán (chuyển khoản chưa về): chưa thể giao cho vận chuyển",
+    "Awaiting payment (the bank transfer has not arrived): the part cannot be shipped yet",
+)
+
+
+def awaiting_transfer(cooperative_order: CooperativeOrder, state=None) -> bool:
+    """A part paid by bank transfer whose money has not come in, while the operator
+    does not ship unpaid transfers (``ship_unpaid_transfers``): "chờ thanh toán"."""
+    if state is None:
+        state = ports.payments().payment_states([cooperative_order.order_id])[
+            cooperative_order.order_id
+        ]
+    if state.kind != "transfer" or state.due <= 0:
+        return False
+    return not ports.settings().marketplace_settings().ship_unpaid_transfers
+
+
+def _clean_delivery(delivered_on, note: str, cooperative_order) -> tuple[datetime.date, str]:
+    today = timezone.localdate()
+    if delivered_on in (None, ""):
+        day = today
+    elif isinstance(delivered_on, datetime.date):
+        day = delivered_on
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(delivered_on).strip())
+        except ValueError:
+            raise LifecycleError(
+                "invalid_date",
+                bilingual("Ngày giao phải có dạng YYYY-MM-DD", "The date must be YYYY-MM-DD"),
+                "delivered_on",
+            ) from None
+    shipped = cooperative_order.shipped_at
+    earliest = timezone.localtime(shipped).date() if shipped else None
+    if day > today or (earliest and day < earliest):
+        raise LifecycleError(
+            "date_out_of_range",
+            bilingual(
+                "Ngày giao phải từ ngày gửi hàng đến hôm nay",
+                "The delivery date must be between the shipping day and today",
+            ),
+            "delivered_on",
+        )
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise LifecycleError(
+            "note_too_long",
+            bilingual("Ghi chú tối đa 1000 ký tự", "The note is at most 1000 characters"),
+            "note",
+        )
+    if has_nul(note):
+        raise LifecycleError("null_character", NUL_MESSAGE, "note")
+    return day, note
+
+
 @transaction.atomic
-def deliver(user, cooperative_order_id: int) -> CooperativeOrder:
+def deliver(user, cooperative_order_id: int, delivered_on=None, note: str = "") -> CooperativeOrder:
+    """The parcel reached the shopper on ``delivered_on`` (today when not given; a
+    ``date`` or ``YYYY-MM-DD``), with an optional proof ``note``. The cooperative or
+    staff may say so; the books record it the same way (``settlement.record_delivery``)."""
     cooperative_order = _locked(user, cooperative_order_id, "deliver")
-    _move(cooperative_order, user, S.DELIVERED)
+    day, note = _clean_delivery(delivered_on, note, cooperative_order)
+    cooperative_order.delivered_on = day
+    cooperative_order.delivery_note = note
+    _move(
+        cooperative_order,
+        user,
+        S.DELIVERED,
+        " · ".join(filter(None, [day.strftime("%d/%m/%Y"), note])),
+    )
     settlement.record_delivery(cooperative_order, user=user)
+    refunds.notify_customer(cooperative_order, "delivered")
     return cooperative_order
 
 
@@ -258,7 +337,9 @@ def _release_stock(cooperative_order: CooperativeOrder) -> None:
             shop.release_stock(line.order_line, quantity)
 
 
-def _flag_for_staff(cooperative_order: CooperativeOrder, user, message: str) -> None:
+def flag_for_staff(cooperative_order: CooperativeOrder, user, message: str) -> None:
+    """Put the order on platform staff's "needs attention" queue, with ``message`` added
+    to its reasons and to the shop's order history."""
     routing, _ = OrderRouting.objects.select_for_update().get_or_create(
         order_id=cooperative_order.order_id,
         defaults={"status": OrderRouting.Status.ROUTED},

@@ -316,6 +316,13 @@ class CooperativeOrder(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The day the parcel reached the shopper, as whoever marked it delivered said
+    # (``delivered_at`` is when that was recorded, which the books go by), and their
+    # proof (a courier's receipt number, who signed).
+    delivered_on = models.DateField(null=True, blank=True)
+    delivery_note = models.TextField(blank=True)
+    # Still new past the escalation time: put on the staff queue (once).
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -622,6 +629,61 @@ class EscrowEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} ({self.cooperative_order_id})"
+
+
+class PartRefund(models.Model):
+    """Money the shopper paid for a part that will not reach them (rejected, cancelled):
+    given back once per part. Through the payment gateway where it can (a card), else
+    owed: the shopper gives a bank account on the order page and staff transfer the money
+    and record it. Either way the refund ends as a payment refund in the books
+    (``settlement.record_payment_events``), charged to this part."""
+
+    class Method(models.TextChoices):
+        GATEWAY = "gateway", "Hoàn qua cổng thanh toán / Through the payment gateway"
+        BANK_TRANSFER = "bank_transfer", "Chuyển khoản hoàn tiền / Bank transfer by staff"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ hoàn qua cổng thanh toán / Gateway refund queued"
+        REFUNDING = "refunding", "Đang hoàn tiền / Refund under way"
+        AWAITING_DETAILS = "awaiting_details", "Chờ khách nhập tài khoản / Awaiting bank details"
+        READY = "ready", "Chờ chuyển khoản hoàn / Ready to transfer"
+        REFUNDED = "refunded", "Đã hoàn tiền / Refunded"
+        FAILED = "failed", "Hoàn tiền lỗi, cần nhân viên / Failed, staff to act"
+
+    cooperative_order = models.OneToOneField(
+        CooperativeOrder, on_delete=models.PROTECT, related_name="refund"
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    method = models.CharField(max_length=15, choices=Method.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    bank_bin = models.CharField(max_length=8, blank=True)
+    bank_account_number = models.CharField(max_length=19, blank=True)
+    bank_account_holder = models.CharField(max_length=100, blank=True)
+    details_given_at = models.DateTimeField(null=True, blank=True)
+    bank_reference = models.CharField(max_length=100, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    refunded_by = models.ForeignKey(
+        "account.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(check=models.Q(amount__gt=0), name="part_refund_positive")
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="part_refund_open_idx",
+                condition=models.Q(
+                    status__in=["pending", "refunding", "awaiting_details", "ready"]
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} of {self.cooperative_order_id} ({self.status})"
 
 
 class StockReservation(models.Model):

@@ -175,32 +175,78 @@ def _context(cooperative_order: CooperativeOrder) -> dict:
     }
 
 
+EVENT_ACCEPTANCE_REMINDER = "acceptance_reminder"
+
+
 def _send_cooperative_email(delivery: NotificationDelivery) -> tuple[str, int | None]:
     co = delivery.cooperative_order
     to = _cooperative_recipients(co)
     if not to:
         return NotificationDelivery.Status.SKIPPED, None
     delivery.recipient = ", ".join(to)[:500]
+    reminder = delivery.event == EVENT_ACCEPTANCE_REMINDER
+    subject = (
+        f"[Chợ OCOP] Nhắc việc: đơn {co.number} chưa được nhận"
+        if reminder
+        else f"[Chợ OCOP] Đơn hàng mới {co.number} – {format_vnd(co.total_amount)}"
+    )
     _email(
-        "cooperative_order_created",
-        _context(co),
-        f"[Chợ OCOP] Đơn hàng mới {co.number} – {format_vnd(co.total_amount)}",
-        to,
-        delivery,
+        "cooperative_order_created", {**_context(co), "reminder": reminder}, subject, to, delivery
     )
     return NotificationDelivery.Status.SENT, None
+
+
+# The shopper's e-mail per event of a part: (template, subject in Vietnamese / English).
+CUSTOMER_EVENTS = {
+    "shipped": ("customer_part_shipped", "{producer} đã gửi hàng"),
+    "delivered": ("customer_part_update", "{number} đã giao / Part {number} delivered"),
+    "rejected": (
+        "customer_part_update",
+        "{producer} không giao được phần đơn {number} / Part {number} cannot be delivered",
+    ),
+    "cancelled": ("customer_part_update", "Phần đơn {number} đã huỷ / Part {number} cancelled"),
+    "refund_sent": (
+        "customer_part_update",
+        "Đã hoàn tiền phần đơn {number} / Refund sent for part {number}",
+    ),
+}
+
+
+def order_page_url(order) -> str:
+    return ports.orders().absolute_url(reverse("storefront-order", args=[order.token]))
+
+
+def _customer_context(co: CooperativeOrder, event: str) -> dict:
+    from marketplace import parcels  # parcels → ports; kept out of import time
+
+    view = parcels.order_view(co.order_id)
+    transfer = None
+    if view.payment.kind == "transfer" and view.due > 0:
+        transfer = ports.payments().transfer_instructions(co.order)
+    parcel = next((p for p in view.parcels if p.part.pk == co.pk), None)
+    return {
+        **_context(co),
+        "event": event,
+        "view": view,
+        "transfer": transfer,
+        "refund": parcel.refund if parcel else None,
+        "tracking_url": parcel.tracking_url if parcel else "",
+        "order_url": order_page_url(co.order),
+    }
 
 
 def _send_customer_email(delivery: NotificationDelivery) -> tuple[str, int | None]:
     co = delivery.cooperative_order
     email = co.order.get_customer_email()
-    if not email:
+    if not email or delivery.event not in CUSTOMER_EVENTS:
         return NotificationDelivery.Status.SKIPPED, None
     delivery.recipient = email
+    template, subject = CUSTOMER_EVENTS[delivery.event]
+    subject = subject.format(producer=co.producer.name, number=co.number)
     _email(
-        "customer_part_shipped",
-        _context(co),
-        f"[Chợ OCOP] Đơn hàng #{co.order_id}: {co.producer.name} đã gửi hàng",
+        template,
+        _customer_context(co, delivery.event),
+        f"[Chợ OCOP] Đơn hàng #{co.order_id}: {subject}",
         [email],
         delivery,
     )

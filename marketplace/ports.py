@@ -53,6 +53,18 @@ class RoutedLine:
 
 
 @dataclass(frozen=True)
+class PaymentState:
+    """An order's payment as the domain needs it (``PaymentsPort.payment_states``)."""
+
+    kind: str = ""  # "cod", "transfer" (VietQR), "card"; "" when the order has none
+    gateway: str = ""  # the platform's gateway id
+    # "unpaid", "partly_paid", "paid", "partly_refunded", "refunded", "voided"
+    status: str = "unpaid"
+    due: Decimal = Decimal(0)  # what the shopper still has to pay
+    captured: Decimal = Decimal(0)  # captured, net of refunds
+
+
+@dataclass(frozen=True)
 class StockLevel:
     quantity: int
     allocated: int
@@ -172,6 +184,27 @@ class PaymentsPort(Protocol):
     def collect_cash_on_delivery(self, order: Any, user: Any = None) -> Any: ...
 
     def refuse_delivery(self, order: Any, user: Any = None) -> Any: ...
+
+    def payment_states(self, order_ids: Iterable[int]) -> dict[int, PaymentState]:
+        """Each order's current payment, in one query."""
+
+    def refunds_through_gateway(self, order: Any) -> bool:
+        """True when captured money goes back through the gateway (a card); False when
+        staff transfer it back (bank transfer, cash on delivery)."""
+
+    def reduce_amount_due(self, order: Any, amount: Decimal) -> Decimal:
+        """Ask the shopper ``amount`` đồng less (a part that will not be delivered);
+        returns what was released, never below what was captured."""
+
+    def refund_cooperative_order(
+        self, cooperative_order: Any, amount: Decimal, user: Any = None, reason: str = ""
+    ) -> Any:
+        """Refund ``amount`` of one part through the order's gateway, charged to that
+        part in the books; raises ``settlement.SettlementError`` when it cannot."""
+
+    def transfer_instructions(self, order: Any) -> Any | None:
+        """How to pay the order by bank transfer (``payments_vn.transfer.
+        TransferInstructions``), or None when it is not paid that way."""
 
 
 _registry: dict[str, object] = {}

@@ -275,8 +275,29 @@ def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResu
         if co.producer_id in webhooks
     ]
     NotificationDelivery.objects.bulk_create(deliveries)
+    _flag_unreachable(order, routing, cooperative_orders)
     result.cooperative_order_ids = [co.pk for co in cooperative_orders]
     result.notification_ids = [d.pk for d in deliveries]
+
+
+def _flag_unreachable(order, routing: OrderRouting, cooperative_orders) -> None:
+    """A cooperative no channel reaches: its part needs a person at once."""
+    from marketplace.reachability import unreachable_message, unreachable_producers
+
+    unreachable = unreachable_producers(co.producer_id for co in cooperative_orders)
+    if not unreachable:
+        return
+    names = dict(Producer.objects.filter(pk__in=unreachable).values_list("pk", "name"))
+    messages = [
+        unreachable_message(co, names[co.producer_id])
+        for co in cooperative_orders
+        if co.producer_id in unreachable
+    ]
+    routing.needs_attention = True
+    routing.attention_reason = "\n".join(filter(None, [routing.attention_reason, *messages]))
+    for message in messages:
+        ports.orders().add_note(order, None, message)
+    logger.warning("Order %s: %d cooperatives cannot be reached", order.pk, len(messages))
 
 
 def pending_order_ids(older_than: datetime.timedelta, limit: int = 500) -> list[int]:

@@ -437,17 +437,25 @@ def _value(part: CooperativeOrder) -> Decimal:
     return whole(part.subtotal_amount) + whole(part.shipping_amount)
 
 
+CLOSED = frozenset({CooperativeOrder.Status.REJECTED, CooperativeOrder.Status.CANCELLED})
+
+
 def _record_capture(record: PaymentRecord, parts: list, order_total: Decimal) -> None:
     """Split a capture over the parts in proportion to what each has not been paid yet
-    (its goods + shipping share, less earlier captures): one full capture gives each
-    part exactly its value."""
+    (its goods + shipping share, less earlier captures; nothing for a part rejected or
+    cancelled): one full capture gives each part exactly its value."""
     held = [_escrow(part.pk) for part in parts]
     captured = [h.captured_goods + h.captured_shipping for h in held]
     captured_before, _ = _prior_payments(record.order_id, record)
     # Money captured earlier for lines without a cooperative, kept by the platform.
     unrouted_captured = max(captured_before - sum(captured, Decimal(0)), Decimal(0))
     unrouted_value = order_total - sum((_value(p) for p in parts), Decimal(0))
-    weights = [max(_value(p) - c, Decimal(0)) for p, c in zip(parts, captured, strict=True)]
+    # A part rejected or cancelled before delivery is no longer asked for
+    # (``refunds.part_closed``): money coming in after that pays the other parts.
+    weights = [
+        Decimal(0) if p.status in CLOSED and not _balance(p).open else max(_value(p) - c, 0)
+        for p, c in zip(parts, captured, strict=True)
+    ]
     weights.append(max(unrouted_value - unrouted_captured, Decimal(0)))
     if sum(weights) <= 0:  # more than the order's value: spread like the order
         weights = [_value(p) for p in parts] + [Decimal(0)]
@@ -475,8 +483,7 @@ def _record_capture(record: PaymentRecord, parts: list, order_total: Decimal) ->
 def _refund_shares(amount: Decimal, parts: list, weights: list, unrouted: Decimal) -> list:
     """Money held for parts that will not be delivered (rejected, cancelled) is what a
     refund gives back first; the rest is split in proportion to what each part holds."""
-    closed = {CooperativeOrder.Status.REJECTED, CooperativeOrder.Status.CANCELLED}
-    first = [w if p.status in closed else Decimal(0) for p, w in zip(parts, weights, strict=True)]
+    first = [w if p.status in CLOSED else Decimal(0) for p, w in zip(parts, weights, strict=True)]
     taken = min(amount, sum(first, Decimal(0)))
     shares = split_by_weight(taken, first) if taken else [Decimal(0)] * len(parts)
     left = [w - s for w, s in zip(weights, shares, strict=True)]

@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from marketplace import notifications, ports, routing
+from marketplace import notifications, ports, reachability, refunds, routing
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,9 @@ def route_pending_orders(older_than_seconds: int = 120) -> int:
         deliver_notification.delay(delivery_id)
     # Payments a failed or missing hook left out of the cooperatives' books.
     ports.orders().sync_unrecorded_payments()
+    # Card refunds of rejected or cancelled parts whose task was lost.
+    for refund_id in refunds.open_gateway_refund_ids():
+        refund_part_task.delay(refund_id)
     if order_ids:
         logger.warning("Routing %d orders whose routing task was lost", len(order_ids))
     return len(order_ids)
@@ -62,3 +65,15 @@ def send_member_invitation(membership_id: int) -> None:
     from marketplace import cooperatives
 
     cooperatives.send_invitation(membership_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refund_part_task(refund_id: int) -> str:
+    """Refund a rejected or cancelled card part through its gateway (once)."""
+    return refunds.refund_through_gateway(refund_id)
+
+
+@shared_task
+def follow_up_unaccepted_parts() -> tuple[int, int]:
+    """Beat: remind cooperatives of parts left new, then flag them for staff."""
+    return reachability.follow_up_unaccepted()

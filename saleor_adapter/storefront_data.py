@@ -83,6 +83,59 @@ def order_by_token(token) -> Order | None:
     return Order.objects.filter(token=token).first()
 
 
+def order_for_page(token) -> tuple[Order, dict] | None:
+    """The order with ``token`` and what its page shows of it, in two queries (the order
+    with its address, its lines), shaped like Saleor's ``orderByToken`` (``number``,
+    ``lines``, ``subtotal``, ``shippingPrice``, ``total``, ``shippingAddress`` …): the
+    page is opened after every change of a parcel, and Saleor's GraphQL layer cost more
+    than the page itself."""
+    order = (
+        Order.objects.filter(token=token)
+        .select_related("shipping_address")
+        .prefetch_related("lines")
+        .first()
+    )
+    if order is None:
+        return None
+
+    def money(amount) -> dict:
+        return {"gross": {"amount": amount}}
+
+    lines = [
+        {
+            "productName": line.product_name,
+            "productSku": line.product_sku,
+            "quantity": line.quantity,
+            "unitPrice": money(line.unit_price_gross_amount),
+        }
+        for line in sorted(order.lines.all(), key=lambda line: line.pk)
+    ]
+    subtotal = sum((line.unit_price_gross_amount * line.quantity for line in order.lines.all()), 0)
+    address = order.shipping_address
+    summary = {
+        "number": str(order.pk),
+        "created": order.created,
+        "status": order.status,
+        "shippingMethodName": order.shipping_method_name,
+        "lines": lines,
+        "subtotal": money(subtotal),
+        "shippingPrice": money(order.shipping_price_gross_amount),
+        "total": money(order.total_gross_amount),
+        "shippingAddress": {
+            "firstName": address.first_name,
+            "lastName": address.last_name,
+            "streetAddress1": address.street_address_1,
+            "city": address.city,
+            "countryArea": address.country_area,
+            "postalCode": address.postal_code,
+            "phone": str(address.phone or ""),
+        }
+        if address
+        else None,
+    }
+    return order, summary
+
+
 def order_placed_from(checkout_token: str) -> dict | None:
     """The order a checkout became (its token and number), if it did."""
     order = Order.objects.filter(checkout_token=checkout_token).only("pk", "token").first()

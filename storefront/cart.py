@@ -1,4 +1,6 @@
-"""Cart, checkout and order confirmation, through Saleor's own GraphQL checkout.
+"""Cart, checkout and order page. Cart and checkout go through Saleor's own GraphQL
+checkout; the order page reads the order through ``saleor_adapter.storefront_data`` and
+its parcels through ``marketplace.parcels``.
 
 The cart is a Saleor checkout; its token lives in a signed cookie. Every change goes
 through the same mutations a headless storefront would call (checkoutCreate,
@@ -18,6 +20,7 @@ from decimal import Decimal
 import graphene
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,8 +30,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from common.inputs import whole_number
+from common.inputs import NUL_MESSAGE, whole_number
 from fairs.attribution import attach_to_checkout
+from marketplace import parcels, refunds
+from payments_vn.transfer import BANK_NAMES
 from saleor_adapter import storefront_data
 from storefront import customers, payments
 from storefront.pages import (
@@ -131,13 +136,6 @@ PAYMENT = """mutation Pay($id: ID!, $input: PaymentInput!) {
     paymentErrors { field code message } } }"""
 COMPLETE = f"""mutation Complete($id: ID!) {{
   checkoutComplete(checkoutId: $id) {{ order {{ token number }} {ERRORS} }} }}"""
-ORDER_QUERY = """query Order($token: UUID!) { orderByToken(token: $token) {
-  number created status paymentStatus shippingMethodName
-  lines { productName productSku quantity unitPrice { gross { amount } } }
-  subtotal { gross { amount } } shippingPrice { gross { amount } } total { gross { amount } }
-  shippingAddress { firstName lastName streetAddress1 city countryArea postalCode phone }
-} }"""
-
 # Saleor's error codes, in the shopper's words.
 ERROR_MESSAGES = {
     "INSUFFICIENT_STOCK": gettext_lazy("Sản phẩm không còn đủ hàng cho số lượng bạn chọn."),
@@ -586,16 +584,98 @@ def _place_order(request, token: str, method: str, gateway: str):
     return completed["order"], []
 
 
-@require_safe
-@storefront_view
-def order_confirmation(request, token):
-    order = execute(request, ORDER_QUERY, {"token": str(token)})["orderByToken"]
-    if order is None:
+def _order_page(request, token, refund_form=None, status=200):
+    found = storefront_data.order_for_page(token)
+    if found is None:
         return not_found(request, _("Không tìm thấy đơn hàng này."))
+    placed, order = found
     for line in order["lines"]:
         line["total"] = line["unitPrice"]["gross"]["amount"] * line["quantity"]
+    view = parcels.order_view(placed.pk)
     return TemplateResponse(
         request,
         "storefront/order_confirmation.html",
-        page_context(request, order=order, payment=payments.order_payment(token)),
+        page_context(
+            request,
+            order=order,
+            view=view,
+            payment=payments.order_payment(token, placed, view.payment),
+            untouched=all(p.status == "new" for p in view.parcels),
+            paid=view.payment.status == "paid",
+            banks=sorted(BANK_NAMES.items(), key=lambda item: item[1]),
+            refund_form=refund_form,
+            refund_url=reverse("storefront-order-refund", args=[token]),
+        ),
+        status=status,
     )
+
+
+@require_safe
+@csrf_protect  # its refund form posts back (and needs the CSRF cookie this sets)
+@storefront_view
+def order_confirmation(request, token):
+    return _order_page(request, token)
+
+
+class RefundDetailsForm(forms.Form):
+    """The bank account a refund owed is transferred to (``marketplace.refunds``)."""
+
+    parcel = forms.CharField(max_length=30)
+    bank = forms.CharField(max_length=8, required=False)
+    account_number = forms.CharField(max_length=40, required=False)
+    holder = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():  # Django's own NUL message is English only
+            form_field.validators = [
+                ProhibitNullCharactersValidator(NUL_MESSAGE)
+                if isinstance(v, ProhibitNullCharactersValidator)
+                else v
+                for v in form_field.validators
+            ]
+            form_field.error_messages["max_length"] = (
+                "Quá dài / Too long (tối đa / at most %(limit_value)d)."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.details = refunds.clean_bank_details(
+                data.get("bank", ""), data.get("account_number", ""), data.get("holder", ""),
+                BANK_NAMES,
+            )  # fmt: skip
+        except refunds.DetailsError as refused:
+            for name, message in refused.errors.items():
+                self.add_error(name, message)
+        return data
+
+
+@require_POST
+@csrf_protect
+@storefront_view
+def refund_details(request, token):
+    """The shopper's account for a refund owed on one of their parcels."""
+    placed = storefront_data.order_by_token(token)
+    if placed is None:
+        return not_found(request, _("Không tìm thấy đơn hàng này."))
+    form = RefundDetailsForm(request.POST)
+    if not form.is_valid():
+        return _order_page(request, token, form, status=400)
+    refund = refunds.owed_refund(placed.pk, form.cleaned_data["parcel"])
+    if refund is None:
+        form.add_error(
+            None,
+            "Kiện hàng này không có khoản hoàn tiền chờ tài khoản / "
+            "This parcel has no refund awaiting a bank account.",
+        )
+        return _order_page(request, token, form, status=400)
+    try:
+        refunds.give_bank_details(refund, form.details)
+    except refunds.RefundError as error:
+        form.add_error(None, error.message)
+        return _order_page(request, token, form, status=400)
+    url = reverse("storefront-order", args=[token])
+    return HttpResponseRedirect(f"{url}#kien-{refund.cooperative_order.number}")

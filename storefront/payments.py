@@ -142,12 +142,27 @@ def _status(gateway_id: str, charge_status: str, due: int) -> str:
     return _("Chưa thanh toán")
 
 
-def order_payment(order_token: uuid.UUID | str) -> OrderPayment | None:
-    """What the order page says about paying the order with ``order_token``."""
-    order = storefront_data.order_by_token(order_token)
+CHARGE_STATUS = {
+    "unpaid": saleor_payments.ChargeStatus.NOT_CHARGED,
+    "voided": saleor_payments.ChargeStatus.NOT_CHARGED,
+    "partly_paid": saleor_payments.ChargeStatus.PARTIALLY_CHARGED,
+    "paid": saleor_payments.ChargeStatus.FULLY_CHARGED,
+    "partly_refunded": saleor_payments.ChargeStatus.PARTIALLY_REFUNDED,
+    "refunded": saleor_payments.ChargeStatus.FULLY_REFUNDED,
+}
+
+
+def order_payment(order_token: uuid.UUID | str, order=None, state=None) -> OrderPayment | None:
+    """What the order page says about paying the order with ``order_token`` (``order``:
+    the order already read by the caller; ``state``: its ``marketplace.ports.
+    PaymentState``, already read for its parcels)."""
+    order = order or storefront_data.order_by_token(order_token)
     if order is None:
         return None
-    gateway_id, charge_status, due = saleor_payments.order_payment_state(order)
+    if state is not None:
+        gateway_id, charge_status, due = state.gateway, CHARGE_STATUS[state.status], int(state.due)
+    else:
+        gateway_id, charge_status, due = saleor_payments.order_payment_state(order)
     if not gateway_id:
         return None
     payment = OrderPayment(

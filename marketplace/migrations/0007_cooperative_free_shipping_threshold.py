@@ -6,6 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('marketplace', '0006_part_refunds_delivery_day_escalation'),
         ('marketplace', '0006_suspension_and_payout_account_changes'),
     ]
 

@@ -10,12 +10,15 @@ from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 from saleor.plugins.error_codes import PluginErrorCode
 
 from marketplace.configuration import (
+    ACCEPTANCE_ESCALATION_HOURS,
+    ACCEPTANCE_REMINDER_HOURS,
     CERTIFICATE_VALIDITY_MONTHS,
     COMMISSION_RATE,
     DEFAULTS,
     FAIR_ATTRIBUTION_DAYS,
     FREE_SHIPPING_THRESHOLD,
     HIDE_UNCERTIFIED_PRODUCTS,
+    SHIP_UNPAID_TRANSFERS,
     SHIPPING_PER_PARCEL,
     SHIPPING_RATES,
     ConfigurationError,
@@ -64,6 +67,24 @@ class OCOPPlugin(BasePlugin):
             "label": "Fair attribution window (days) / Thời gian ghi nhận đơn cho hội chợ (ngày)",
             "help_text": "Orders placed this many days after a visit through a fair link "
             "are credited to the fair, 1–365.",
+        },
+        ACCEPTANCE_REMINDER_HOURS: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Acceptance reminder (hours) / Nhắc HTX nhận đơn sau (giờ)",
+            "help_text": "A cooperative part still new this long after the order: the "
+            "cooperative is reminded, 1–720.",
+        },
+        ACCEPTANCE_ESCALATION_HOURS: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Staff escalation (hours) / Báo nhân viên sau (giờ)",
+            "help_text": "Still new this long after the order: the part goes on the staff "
+            "'needs attention' queue; at least the reminder, at most 720.",
+        },
+        SHIP_UNPAID_TRANSFERS: {
+            "type": ConfigurationTypeField.BOOLEAN,
+            "label": "Ship unpaid bank transfers / Cho giao đơn chuyển khoản chưa thanh toán",
+            "help_text": "Off: a part paid by bank transfer cannot be shipped before the "
+            "transfer is received.",
         },
         SHIPPING_PER_PARCEL: {
             "type": ConfigurationTypeField.BOOLEAN,

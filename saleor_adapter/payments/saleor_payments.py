@@ -203,6 +203,76 @@ def order_payment_state(order) -> tuple[str, str, int]:
     return payment.gateway, payment.charge_status, due
 
 
+def _kind(gateway_id: str) -> str:
+    return {COD: "cod", VIETQR: "transfer"}.get(gateway_id, "card")
+
+
+def _state_of(payment: Payment | None):
+    from marketplace.ports import PaymentState
+
+    if payment is None:
+        return PaymentState()
+    status = {
+        ChargeStatus.NOT_CHARGED: "unpaid",
+        ChargeStatus.PARTIALLY_CHARGED: "partly_paid",
+        ChargeStatus.FULLY_CHARGED: "paid",
+        ChargeStatus.PARTIALLY_REFUNDED: "partly_refunded",
+        ChargeStatus.FULLY_REFUNDED: "refunded",
+    }.get(payment.charge_status, "unpaid")
+    if not payment.is_active and status == "unpaid":
+        status = "voided"
+    due = amount_due(payment) if payment.is_active else Decimal(0)
+    return PaymentState(
+        kind=_kind(payment.gateway),
+        gateway=payment.gateway,
+        status=status,
+        due=max(due, Decimal(0)),
+        captured=payment.captured_amount,
+    )
+
+
+def payment_states(order_ids) -> dict:
+    """Order id → ``marketplace.ports.PaymentState`` of its current payment (the newest
+    active one, else the newest), in one query."""
+    chosen: dict[int, Payment] = {}
+    for payment in Payment.objects.filter(order_id__in=list(order_ids)).order_by(
+        "order_id", "-is_active", "-pk"
+    ):
+        chosen.setdefault(payment.order_id, payment)
+    return {order_id: _state_of(chosen.get(order_id)) for order_id in order_ids}
+
+
+def refunds_through_gateway(order) -> bool:
+    """Whether money captured on ``order`` goes back through its gateway (a card), or
+    must be transferred back by staff (bank transfer, cash on delivery)."""
+    payment = order.payments.filter(is_active=True).order_by("-pk").first()
+    return payment is not None and payment.gateway not in (COD, VIETQR)
+
+
+def reduce_amount_due(order, amount) -> Decimal:
+    """A part worth ``amount`` đồng not yet paid will not be delivered: the shopper owes
+    that much less. The order's open payment is authorised for less (what a COD courier
+    collects, what a VietQR code asks for); never below what was captured. Returns the
+    amount released. Inside the caller's transaction."""
+    value = whole_amount(amount)
+    if value is None or value <= 0:
+        return Decimal(0)
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(order=order, is_active=True)
+        .filter(charge_status__in=(ChargeStatus.NOT_CHARGED, ChargeStatus.PARTIALLY_CHARGED))
+        .order_by("-pk")
+        .first()
+    )
+    if payment is None:
+        return Decimal(0)
+    released = min(value, max(payment.total - payment.captured_amount, Decimal(0)))
+    if released > 0:
+        payment.total -= released
+        payment.save(update_fields=["total", "modified"])
+    return released
+
+
 def refund_cooperative_order(
     cooperative_order, amount: int | str | Decimal, user=None, reason: str = ""
 ) -> Transaction:

@@ -40,6 +40,7 @@ ARGUMENTS = {
     "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
+    "storefront-order-refund": lambda w: {"token": w.order.token},
 }
 
 NOT_FETCHED = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import resolve, reverse
@@ -41,6 +42,7 @@ PAGES = [
     ("shop_staff", "storefront-configuration", lambda w: {}),
     ("cooperative", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
     ("cooperative", "portal:order_detail", lambda w: {"pk": w.packed_part.pk}),
+    ("cooperative", "portal:order_detail", lambda w: {"pk": w.shipped_part.pk}),
     ("platform_staff", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
     ("cooperative", "portal:listing_list", lambda w: {}),
     ("province_staff", "fairs:fair_create", lambda w: {}),
@@ -60,6 +62,11 @@ COUNTED = {"axes_accessattempt"}
 class Baseline:
     values: dict = field(default_factory=dict)  # over what the page shows
     accepted: bool = True
+
+
+def _shop_today() -> str:
+    """Today where the shop is (the delivery form refuses a day after it)."""
+    return datetime.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
 
 
 def _tomorrow(days: int = 1) -> str:
@@ -105,6 +112,9 @@ FORMS = {
     "portal:order_action:da-xu-ly": Baseline({"reason": "Đã gọi khách"}),
     "portal:order_action:giao-van-chuyen": Baseline(
         {"carrier": "VNPost", "tracking_number": "EB123456789VN"}
+    ),
+    "portal:order_action:da-giao": Baseline(
+        {"delivered_on": _shop_today(), "note": "Bà Lan ký nhận"}
     ),
     "portal:listing_update": Baseline({"gia": "130000", "ton_kho": "12"}),
     "portal:listing_update#2": Baseline(),  # pause the listing

@@ -35,6 +35,7 @@ class World:
     order: Order  # its Tài Hoan part is new, its Tân Cương part rejected
     new_part: CooperativeOrder
     packed_part: CooperativeOrder
+    shipped_part: CooperativeOrder  # Tài Hoan's, handed to VNPost: the delivery form
     fair: Fair
     booth: Booth
     fair_product: FairProduct
@@ -60,7 +61,7 @@ def build_world(folder) -> World:
         User.objects.create_user(email="dieu.phoi@ocop.test", password=PASSWORD, is_staff=True),
         "manage_orders",
     )
-    orders = [place_order(catalog, [(catalog.mien_dong, 2), (catalog.tra, 1)]) for _ in "ab"]
+    orders = [place_order(catalog, [(catalog.mien_dong, 2), (catalog.tra, 1)]) for _ in "abc"]
     for order in orders:
         route_order(order.pk)
     parts = {(co.order_id, co.producer_id): co for co in CooperativeOrder.objects.all()}
@@ -69,6 +70,10 @@ def build_world(folder) -> World:
     packed_part = parts[(orders[1].pk, catalog.tai_hoan.pk)]
     lifecycle.accept(cooperative, packed_part.pk)
     lifecycle.pack(cooperative, packed_part.pk)
+    shipped_part = parts[(orders[2].pk, catalog.tai_hoan.pk)]
+    lifecycle.accept(cooperative, shipped_part.pk)
+    lifecycle.pack(cooperative, shipped_part.pk)
+    lifecycle.ship(cooperative, shipped_part.pk, "VNPost", "EB000000001VN")
 
     province_staff = User.objects.create_user(email="hoi.cho@thainguyen.test", password=PASSWORD)
     ProvinceStaff.objects.create(user=province_staff, province_code=THAI_NGUYEN)
@@ -106,6 +111,7 @@ def build_world(folder) -> World:
     assert addressed.status_code == 302, addressed.content
     return World(
         catalog=catalog, order=orders[0], new_part=new_part, packed_part=packed_part,
+        shipped_part=shipped_part,
         fair=fair, booth=booth, fair_product=fair_product, listing=listing,
         cooperative=cooperative, platform_staff=platform_staff,
         province_staff=province_staff, shop_staff=shop_staff,

@@ -25,6 +25,8 @@ LIVE_DATABASES: dict[str, str] = {}
 # Each live shop's stub of Stripe's API by its base URL (tests/browser/stripe_stub.py),
 # and the secret its bank notifications are signed with (a test value).
 STRIPE_STUBS: dict[str, StripeStub] = {}
+# Where each live shop writes its e-mails (one file per connection).
+MAIL_DIRS: dict[str, Path] = {}
 BANK_WEBHOOK_SECRET = "bi-mat-thong-bao-ngan-hang-thu"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -67,6 +69,7 @@ def live_shop(django_db_setup, tmp_path_factory):
     registry = write_registry(tmp_path_factory.mktemp("shop") / "registry.csv", BROWSER_ROWS)
     port = _free_port()
     stripe_stub = StripeStub.start()
+    mail_dir = tmp_path_factory.mktemp("mail")
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -74,6 +77,8 @@ def live_shop(django_db_setup, tmp_path_factory):
         "OCOP_WEB_WORKERS": "2",
         "OCOP_BANK_WEBHOOK_SECRET": BANK_WEBHOOK_SECRET,
         "OCOP_TEST_STRIPE_API_BASE": stripe_stub.url,
+        # Mail is written to files the tests read (Django's file backend).
+        "EMAIL_URL": f"file:///{mail_dir}",  # dj-email-url drops one slash
     }
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")  # noqa: SIM115
     server = subprocess.Popen(
@@ -84,6 +89,7 @@ def live_shop(django_db_setup, tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     LIVE_DATABASES[base] = url
     STRIPE_STUBS[base] = stripe_stub
+    MAIL_DIRS[base] = mail_dir
     try:
         deadline = time.monotonic() + 120
         while not _ready(base):

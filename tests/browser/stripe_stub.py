@@ -7,6 +7,12 @@ is the one that was recorded — the PaymentIntent for 280.000 ₫ (``amount=280
 ``currency=vnd``) paid with Stripe's test card ``pm_card_visa``, with the test secret
 key — otherwise with Stripe's own error shape, so a wrong amount or currency fails the
 checkout instead of passing silently. Every request is kept for the test to inspect.
+
+The parcels journey (tests/browser/test_parcels_journey.py) buys for 355.000 ₫ and has
+one part refunded: the same recorded intent is answered for that amount too (its ids
+and amounts rewritten), ``GET /v1/payment_intents/<id>`` gives back an intent this stub
+created, and ``POST /v1/charges/<id>/refund`` answers the recorded refunded charge with
+the amount asked for — what Saleor's Stripe gateway calls to refund.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from urllib.parse import parse_qs
 
 RECORDED = Path(__file__).parents[1] / "payments" / "recorded"
 SECRET_KEY = "sk_test_recorded"  # what live_shop configures; never a real key
+# The recorded intent's amount, and the parcels journey's (see the module docstring).
+AMOUNTS = ("280000", "355000")
 EXPECTED_INTENT = {
-    "amount": "280000",
     "currency": "vnd",
     "payment_method": "pm_card_visa",
     "confirm": "true",  # stripe-python 2 sends Python's True as "True"
@@ -34,6 +41,8 @@ def _error(status: int, message: str, param: str = "") -> tuple[int, dict]:
 class StripeStub:
     def __init__(self):
         self.requests: list[tuple[str, str, dict]] = []
+        self.intents: dict[str, dict] = {}
+        self.charges: dict[str, dict] = {}
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,7 +54,13 @@ class StripeStub:
 
             def do_GET(self):
                 stub.requests.append(("GET", self.path, {}))
-                self._answer(*_error(404, f"Unrecognized request URL (GET: {self.path})."))
+                intent = stub.intents.get(self.path.split("?", 1)[0])
+                if intent is not None and self.headers.get("Authorization") == (
+                    f"Bearer {SECRET_KEY}"
+                ):
+                    self._answer(200, intent)
+                else:
+                    self._answer(*_error(404, f"Unrecognized request URL (GET: {self.path})."))
 
             def _answer(self, status: int, body: dict) -> None:
                 data = json.dumps(body).encode()
@@ -79,10 +94,34 @@ class StripeStub:
     def answer(self, path: str, form: dict, authorization: str | None) -> tuple[int, dict]:
         if authorization != f"Bearer {SECRET_KEY}":
             return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key"}}
+        if path in self.charges:
+            return self._refund(path, form)
         if path != "/v1/payment_intents":
             return _error(404, f"Unrecognized request URL (POST: {path}).")
         for name, value in EXPECTED_INTENT.items():
             sent = form.get(name, [""])
             if [v.lower() for v in sent] != [value]:
                 return _error(400, f"Not the recorded request: {name}={sent}", name)
-        return 200, json.loads((RECORDED / "stripe_payment_intent_succeeded.json").read_text())
+        amount = form.get("amount", [""])
+        if amount[0] not in AMOUNTS or len(amount) != 1:
+            return _error(400, f"Not the recorded request: amount={amount}", "amount")
+        intent = json.loads((RECORDED / "stripe_payment_intent_succeeded.json").read_text())
+        if amount[0] != AMOUNTS[0]:
+            text = json.dumps(intent).replace("ix0", f"ix{amount[0]}")
+            intent = json.loads(text.replace(f": {AMOUNTS[0]}", f": {amount[0]}"))
+        self.intents[f"/v1/payment_intents/{intent['id']}"] = intent
+        for charge in intent["charges"]["data"]:
+            self.charges[f"/v1/charges/{charge['id']}/refund"] = charge
+        return 200, intent
+
+    def _refund(self, path: str, form: dict) -> tuple[int, dict]:
+        charge = self.charges[path]
+        refunded = json.loads((RECORDED / "stripe_charge_refunded_80000.json").read_text())
+        amount = int(form.get("amount", [charge["amount"]])[0])
+        return 200, {
+            **refunded,
+            "id": charge["id"],
+            "amount": charge["amount"],
+            "amount_refunded": amount,
+            "refunded": amount == charge["amount"],
+        }

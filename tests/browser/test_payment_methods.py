@@ -83,11 +83,11 @@ def test_cash_on_delivery(live_shop, chromium, screenshot_dir):
     context.close()
 
 
-def notify_bank(live_shop: str, reference: str, bank_id: str) -> dict:
+def notify_bank(live_shop: str, reference: str, bank_id: str, amount: int = 280000) -> dict:
     """What the bank sends when the transfer arrives: signed JSON, as payments_vn.views
     documents (HMAC-SHA256 of "<timestamp>.<body>")."""
     body = json.dumps(
-        {"id": bank_id, "amount": 280000, "description": f"CK {reference} mua mien dong",
+        {"id": bank_id, "amount": amount, "description": f"CK {reference} mua mien dong",
          "bookedAt": "2026-11-23T09:30:00+07:00"}
     ).encode()  # fmt: skip
     stamp = str(int(time.time()))

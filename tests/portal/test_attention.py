@@ -12,8 +12,9 @@ from tests.saleor_fixtures.api import ApiClient
 
 
 @pytest.fixture
-def rejected(orders, tan_cuong_staff):
-    """Tân Cương rejected its part of the first order."""
+def rejected(cooperative_settings, orders, tan_cuong_staff):
+    """Tân Cương rejected its part of the first order (both cooperatives take e-mail, so
+    nothing else is on the queue)."""
     part = orders["tan_cuong"][0]
     lifecycle.reject(tan_cuong_staff, part.pk, "Hết chè búp vụ này")
     return part

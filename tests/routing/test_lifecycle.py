@@ -70,6 +70,12 @@ def test_shipping_one_part_fulfils_exactly_its_lines_in_saleor(
     assert "Mã vận đơn: EB123456789VN" in email.body
     assert "Đơn vị vận chuyển: VNPost" in email.body
     assert "Trà xanh" not in email.body
+    # with the carrier's own tracking page and the order page
+    assert (
+        "Theo dõi kiện hàng / Track the parcel: "
+        "https://vnpost.vn/vi-vn/dinh-vi/buu-pham?key=EB123456789VN"
+    ) in email.body
+    assert f"/don-hang/{order.token}/" in email.body
 
     # When the platform confirms delivery
     lifecycle.deliver(platform_staff, tai_hoan_part.pk)
@@ -109,7 +115,7 @@ def test_rejecting_releases_the_stock_and_flags_the_order(catalog, two_part_orde
     routing = OrderRouting.objects.get(order=order)
     assert routing.needs_attention is True
     assert "HTX từ chối đơn" in routing.attention_reason
-    note = order.events.filter(type="note_added").get()
+    note = order.events.filter(type="note_added", user=tan_cuong_staff).get()
     assert note.parameters["message"] == (
         f"HTX từ chối đơn {tan_cuong_part.number}: Hết chè búp vụ này"
     )
@@ -125,7 +131,7 @@ def test_rejecting_releases_the_stock_and_flags_the_order(catalog, two_part_orde
         ([], "ship", "invalid_status"),
         (["accept"], "accept", "invalid_status"),
         (["accept", "pack"], "reject", "invalid_status"),
-        ([], "deliver", "forbidden"),  # delivery is confirmed by the platform
+        ([], "deliver", "invalid_status"),  # the cooperative may, once it is shipped
         ([], "cancel", "forbidden"),
     ],
 )
