@@ -30,10 +30,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.banks import BANK_NAMES
 from common.inputs import NUL_MESSAGE, whole_number
 from fairs.attribution import attach_to_checkout
 from marketplace import parcels, refunds
-from payments_vn.transfer import BANK_NAMES
 from saleor_adapter import storefront_data
 from storefront import customers, payments
 from storefront.pages import (

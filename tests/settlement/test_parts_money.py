@@ -21,11 +21,11 @@ from django.core import mail
 from django.utils import timezone
 from saleor.payment import ChargeStatus
 
+from common.banks import BANK_NAMES
 from marketplace import lifecycle, parcels, refunds
 from marketplace.models import NotificationDelivery, OrderRouting, PartRefund, PaymentRecord
 from marketplace.tasks import route_pending_orders
 from payments_vn.matching import BankCredit, record_bank_credit
-from payments_vn.transfer import BANK_NAMES
 from saleor_adapter.payments.cod import GATEWAY_ID as COD
 from saleor_adapter.payments.saleor_payments import (
     cod_amount_due,
