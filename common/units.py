@@ -623,3 +623,33 @@ def provinces() -> tuple[tuple[str, str], ...]:
 def province_name(code: str) -> str:
     """The official name of the province with two-digit ``code``; "" when unknown."""
     return dict(provinces()).get(code, "")
+
+
+class Region:
+    """The three regions carriers price by ("nội miền" / "liên miền")."""
+
+    NORTH = "north"  # Miền Bắc
+    CENTRAL = "central"  # Miền Trung (with the Central Highlands, Tây Nguyên)
+    SOUTH = "south"  # Miền Nam
+
+
+# The region of each of the 34 current provinces (codes as ``provinces()`` gives them).
+# Bắc Trung Bộ (Thanh Hóa, Nghệ An, Hà Tĩnh) is Miền Trung; Lâm Đồng (with the former
+# Đắk Nông and Bình Thuận) and Đắk Lắk (with the former Phú Yên) are Central Highlands,
+# Miền Trung; Đồng Nai (with Bình Phước) and Tây Ninh (with Long An) are Miền Nam.
+PROVINCE_REGIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ("01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31",
+         "33", "37"),
+        Region.NORTH,
+    ),
+    **dict.fromkeys(
+        ("38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68"), Region.CENTRAL
+    ),
+    **dict.fromkeys(("75", "79", "80", "82", "86", "91", "92", "96"), Region.SOUTH),
+}  # fmt: skip
+
+
+def province_region(code: str) -> str | None:
+    """The region of the current province with two-digit ``code``; None when unknown."""
+    return PROVINCE_REGIONS.get(code)

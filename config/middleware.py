@@ -18,6 +18,8 @@ PRIVATE = "private, no-store"
 PRIVATE_AREAS = [
     "storefront-cart",  # /gio-hang/…
     "storefront-checkout",  # /thanh-toan/…
+    "storefront-account",  # /tai-khoan/… (shopper accounts: orders, addresses, sign-in)
+    "storefront-order-lookup",  # /tra-cuu-don-hang/
     "storefront-configuration",  # /cau-hinh-cua-hang/… (shop settings, staff sign-in)
     "portal:home",  # /htx/… (cooperatives)
     "fairs:staff_home",  # /tinh/… (provincial staff)

@@ -1,6 +1,7 @@
 """Throttling of every password sign-in (django-axes 5): the back office's one sign-in
 (``backoffice.signin``: the cooperative portal, the provinces' fair pages, the shop
-settings) and GraphQL ``tokenCreate``.
+settings), the shoppers' sign-in on the storefront (``storefront.accounts``, through
+``tokenCreate``) and GraphQL ``tokenCreate``.
 
 Both call Django's ``authenticate()``, where ``AxesStandaloneBackend`` refuses a
 locked-out client before any password is checked, and each failure is recorded by
@@ -93,6 +94,10 @@ def lockout_response(request: HttpRequest, credentials: dict | None) -> HttpResp
             {"errors": [{"message": message, "extensions": {"code": LOCKOUT_CODE}}]},
             status=status,
         )
+    elif view == "storefront-account-login":
+        from storefront.accounts import locked_out_page
+
+        response = locked_out_page(request, message, status)
     elif view == "backoffice-login":
         context = {"locked_out": message, "form": None, "next": request.POST.get("next", "")}
         response = render(request, "backoffice/login.html", context, status=status)

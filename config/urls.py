@@ -14,7 +14,7 @@ from django.views.static import serve
 from backoffice import audit, cooperatives, shop_settings, signin
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
-from storefront import cart, pages, payments, views
+from storefront import accounts, cart, pages, payments, views
 
 urlpatterns = [
     *saleor_urlpatterns,
@@ -44,6 +44,27 @@ urlpatterns = [
         payments.vietqr_image,
         name="storefront-order-vietqr",
     ),
+    # Shopper accounts (storefront.accounts): Saleor's accounts, the storefront's session.
+    path("tai-khoan/", accounts.account, name="storefront-account"),
+    path("tai-khoan/dang-ky/", accounts.signup, name="storefront-account-signup"),
+    path("tai-khoan/kich-hoat/", accounts.activate, name="storefront-account-activate"),
+    path("tai-khoan/dang-nhap/", accounts.signin, name="storefront-account-login"),
+    path("tai-khoan/dang-xuat/", accounts.signout, name="storefront-account-logout"),
+    path(
+        "tai-khoan/quen-mat-khau/",
+        accounts.password_reset_request,
+        name="storefront-account-password-forgotten",
+    ),
+    path(
+        "tai-khoan/dat-lai-mat-khau/",
+        accounts.password_reset,
+        name="storefront-account-password-reset",
+    ),
+    path("tai-khoan/dia-chi/them/", accounts.address_add, name="storefront-account-address-add"),
+    path(
+        "tai-khoan/dia-chi/xoa/", accounts.address_delete, name="storefront-account-address-delete"
+    ),
+    path("tra-cuu-don-hang/", accounts.order_lookup, name="storefront-order-lookup"),
     # The back office: one sign-in for every staff area (backoffice.signin).
     path("dang-nhap/", signin.login, name="backoffice-login"),
     path("dang-xuat/", signin.logout, name="backoffice-logout"),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from common.inputs import whole_number
+from common.money import parse_vnd
+from marketplace.shipping import DEFAULT_RATES, RateTable, RateTableError, parse_rate_table
 
 COMMISSION_RATE = "commission_rate_percent"
 CERTIFICATE_VALIDITY_MONTHS = "certificate_validity_months"
@@ -19,6 +21,9 @@ FAIR_ATTRIBUTION_DAYS = "fair_attribution_days"
 ACCEPTANCE_REMINDER_HOURS = "acceptance_reminder_hours"
 ACCEPTANCE_ESCALATION_HOURS = "acceptance_escalation_hours"
 SHIP_UNPAID_TRANSFERS = "ship_unpaid_transfers"
+SHIPPING_PER_PARCEL = "shipping_per_parcel"
+SHIPPING_RATES = "shipping_rates"
+FREE_SHIPPING_THRESHOLD = "free_shipping_threshold_vnd"
 
 DEFAULTS = {
     COMMISSION_RATE: "10",
@@ -28,7 +33,11 @@ DEFAULTS = {
     ACCEPTANCE_REMINDER_HOURS: "24",
     ACCEPTANCE_ESCALATION_HOURS: "48",
     SHIP_UNPAID_TRANSFERS: False,
+    SHIPPING_PER_PARCEL: True,
+    SHIPPING_RATES: DEFAULT_RATES,
+    FREE_SHIPPING_THRESHOLD: "500000",
 }
+MAX_FREE_SHIPPING_THRESHOLD = 1_000_000_000
 
 
 class ConfigurationError(ValueError):
@@ -45,6 +54,12 @@ class MarketplaceSettings:
     hide_uncertified_products: bool
     # How long after a visit through a fair link an order is credited to the fair.
     fair_attribution_days: int
+    # Shipping per parcel (marketplace.shipping): on, the rate table, and the goods
+    # amount from which a cooperative's parcel ships free (0: never), unless it set its
+    # own. Off: the shipping method's one price per order, shared in proportion to goods.
+    shipping_per_parcel: bool
+    shipping_rates: RateTable
+    free_shipping_threshold_vnd: Decimal
     # A part still "new" this long after the order reminds its cooperative; this long
     # (escalation, never less than the reminder) flags it for platform staff.
     acceptance_reminder_hours: int = 24
@@ -103,6 +118,20 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
             f"{reminder} (the reminder) to 720.",
         )
 
+    try:
+        rates = parse_rate_table(str(values[SHIPPING_RATES]))
+    except RateTableError as error:
+        raise ConfigurationError(SHIPPING_RATES, error.message) from None
+
+    threshold = parse_vnd(str(values[FREE_SHIPPING_THRESHOLD]))
+    if threshold is None or threshold > MAX_FREE_SHIPPING_THRESHOLD:
+        raise ConfigurationError(
+            FREE_SHIPPING_THRESHOLD,
+            "Ngưỡng miễn phí vận chuyển phải là số đồng nguyên từ 0 đến 1.000.000.000 "
+            "(0: không miễn phí) / The free shipping threshold must be a whole number of "
+            "đồng from 0 to 1,000,000,000 (0: never free).",
+        )
+
     return MarketplaceSettings(
         commission_rate_percent=rate,
         certificate_validity_months=months,
@@ -111,6 +140,9 @@ def parse_settings(raw: dict) -> MarketplaceSettings:
         acceptance_reminder_hours=reminder,
         acceptance_escalation_hours=escalation,
         ship_unpaid_transfers=ship_unpaid,
+        shipping_per_parcel=_boolean(values[SHIPPING_PER_PARCEL]),
+        shipping_rates=rates,
+        free_shipping_threshold_vnd=Decimal(threshold),
     )
 
 

@@ -178,6 +178,11 @@ class CooperativeSettings(models.Model):
     bank_bin = models.CharField(max_length=8, blank=True)
     bank_account_number = models.CharField(max_length=34, blank=True)
     bank_account_holder = models.CharField(max_length=255, blank=True)
+    # Its parcels ship free from this goods amount (0: never); empty: the operator's
+    # free_shipping_threshold_vnd (marketplace.shipping).
+    free_shipping_threshold_amount = models.DecimalField(
+        max_digits=12, decimal_places=0, null=True, blank=True
+    )
 
     def __str__(self) -> str:
         return f"Settings of {self.producer}"

@@ -89,6 +89,10 @@ class OrdersPort(Protocol):
 
     def customer_email(self, order: Any) -> str: ...
 
+    def parcel_shipping(self, order: Any) -> dict[int, Decimal] | None:
+        """producer pk → the shipping fee of its parcel, as priced at checkout
+        (``marketplace.shipping``) and stored with the order; None when not stored."""
+
     def routed_lines(self, order: Any) -> list[RoutedLine]:
         """The order's lines with the warehouses their stock was allocated from."""
 

@@ -171,6 +171,17 @@ def _line_producers(lines: list[ports.RoutedLine]) -> dict[int, int | None]:
     return result
 
 
+def _shipping_shares(order, producer_ids: list[int], subtotals: list) -> list:
+    """Each part's own shipping: its parcel's fee as priced at checkout and stored with
+    the order (``marketplace.shipping``). An order without stored fees (placed before
+    parcels were priced, or whose parcels were not all priced) shares its shipping in
+    proportion to the parts' goods, as before."""
+    fees = ports.orders().parcel_shipping(order)
+    if fees is not None and all(p in fees for p in producer_ids):
+        return [whole(fees[p]) for p in producer_ids]
+    return split_by_weight(whole(order.shipping_price_gross_amount or 0), subtotals)
+
+
 def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResult) -> None:
     lines = ports.orders().routed_lines(order)
     producer_of_line = _line_producers(lines)
@@ -196,7 +207,7 @@ def _create_cooperative_orders(order, routing: OrderRouting, result: RoutingResu
         sum((whole(line.unit_price) * line.quantity for line in by_producer[p]), 0)
         for p in producer_ids
     ]
-    shipping = split_by_weight(whole(order.shipping_price_gross_amount or 0), subtotals)
+    shipping = _shipping_shares(order, producer_ids, subtotals)
     name, phone = _customer(order)
     now = timezone.now()
     cooperative_orders = CooperativeOrder.objects.bulk_create(

@@ -58,6 +58,11 @@ class SaleorOrders:
     def customer_email(self, order: Order) -> str:
         return order.get_customer_email() or ""
 
+    def parcel_shipping(self, order: Order) -> dict[int, Decimal] | None:
+        from saleor_adapter.shipping import parcel_fees
+
+        return parcel_fees(order)
+
     def routed_lines(self, order: Order) -> list[RoutedLine]:
         lines = order.lines.select_related("variant").prefetch_related("allocations__stock")
         return [

@@ -140,3 +140,74 @@ def order_placed_from(checkout_token: str) -> dict | None:
     """The order a checkout became (its token and number), if it did."""
     order = Order.objects.filter(checkout_token=checkout_token).only("pk", "token").first()
     return {"token": order.token, "number": str(order.pk)} if order else None
+
+
+def checkout_shipping_quote(checkout_token: str):
+    """The checkout's parcels, priced as Saleor will charge them
+    (``saleor_adapter.shipping``); None when the checkout is gone or the OCOP plugin,
+    which prices them, is off."""
+    from saleor.checkout.models import Checkout
+    from saleor.plugins.manager import get_plugins_manager
+
+    from saleor_adapter.ocop.plugin import PLUGIN_ID
+    from saleor_adapter.shipping import checkout_quote
+
+    plugin = get_plugins_manager().get_plugin(PLUGIN_ID)
+    if plugin is None or not plugin.active:
+        return None  # Saleor charges its shipping method's own price
+    checkout = (
+        Checkout.objects.filter(token=checkout_token).select_related("shipping_address").first()
+    )
+    if checkout is None:
+        return None
+    return checkout_quote(checkout, checkout.lines.all(), plugin.settings)
+
+
+# -- shopper accounts (storefront.accounts): Saleor's own User, read here --------------
+
+
+def active_customer(pk: int):
+    """The active Saleor account with ``pk`` (a shopper signed in on the storefront)."""
+    from saleor.account.models import User
+
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def attach_guest_orders(user) -> int:
+    """The guest orders placed with the account's (confirmed) e-mail become its orders,
+    whatever the case the shopper typed it in (Saleor's ``confirmAccount`` matches the
+    exact text); returns how many."""
+    return (
+        Order.objects.confirmed()
+        .filter(user_email__iexact=user.email, user__isnull=True)
+        .update(user=user)
+    )
+
+
+def national_phone(phone: str) -> str:
+    """ "+84 912 345 678", "0912345678", "84912345678" → "0912345678" (digits only,
+    Vietnam's country code read as the leading 0); "" when no digit."""
+    digits = "".join(char for char in phone if char.isascii() and char.isdigit())
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def order_token_for_lookup(number: int, phone: str) -> str | None:
+    """The token of order ``number`` when ``phone`` is its delivery (or billing)
+    phone number; None otherwise (a draft, a wrong phone, no such order alike)."""
+    from saleor.order import OrderStatus
+
+    order = (
+        Order.objects.exclude(status=OrderStatus.DRAFT)
+        .select_related("shipping_address", "billing_address")
+        .filter(pk=number)
+        .first()
+    )
+    wanted = national_phone(phone)
+    if order is None or len(wanted) < 9:
+        return None
+    for address in (order.shipping_address, order.billing_address):
+        if address is not None and national_phone(str(address.phone or "")) == wanted:
+            return str(order.token)
+    return None

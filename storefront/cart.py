@@ -35,7 +35,7 @@ from common.inputs import NUL_MESSAGE, whole_number
 from fairs.attribution import attach_to_checkout
 from marketplace import parcels, refunds
 from saleor_adapter import storefront_data
-from storefront import payments
+from storefront import customers, payments
 from storefront.pages import (
     StorefrontUnavailable,
     not_found,
@@ -82,9 +82,10 @@ class SaleorError(StorefrontUnavailable):
 def execute(request, document: str, variables: dict | None = None) -> dict:
     from saleor_adapter.graphql.schema import schema
 
-    # What Saleor's GraphQL view and middleware would have set: an anonymous shopper.
+    # What Saleor's GraphQL view and middleware would have set: the shopper signed in on
+    # the storefront (storefront.customers), else an anonymous shopper.
     if not hasattr(request, "user"):
-        request.user = AnonymousUser()
+        request.user = customers.customer(request) or AnonymousUser()
     if not hasattr(request, "app"):
         request.app = None
     result = schema.execute(document, variables=variables or {}, context_value=request)
@@ -255,6 +256,7 @@ def _variant_id(raw: str) -> str | None:
     return raw if kind == "ProductVariant" and whole_number(pk) is not None else None
 
 
+@customers.with_session
 @require_POST
 @csrf_protect
 @storefront_view
@@ -273,7 +275,9 @@ def cart_add(request):
         payload = execute(request, LINES_ADD, {"id": checkout_id(token), "lines": lines})
         result = payload["checkoutLinesAdd"]
     else:
-        payload = execute(request, CREATE, {"input": {"lines": lines, "email": PLACEHOLDER_EMAIL}})
+        shopper = customers.customer(request)
+        email = shopper.email if shopper is not None else PLACEHOLDER_EMAIL
+        payload = execute(request, CREATE, {"input": {"lines": lines, "email": email}})
         result = payload["checkoutCreate"]
     if result["checkoutErrors"]:
         return _cart_page(
@@ -285,6 +289,7 @@ def cart_add(request):
     )
 
 
+@customers.with_session
 @require_POST
 @csrf_protect
 @storefront_view
@@ -319,6 +324,7 @@ def _cart_page(request, errors=(), status=200, back=""):
     )
 
 
+@customers.with_session
 @require_safe
 @csrf_protect
 @storefront_view
@@ -381,6 +387,7 @@ def _initial_address(cart: dict) -> dict:
     }
 
 
+@customers.with_session
 @require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 @storefront_view
@@ -431,6 +438,61 @@ class DeliveryChoice:
     price: float | None = None
 
 
+@dataclass(frozen=True)
+class ShippingSummary:
+    """What the shopper pays before "Đặt hàng": one fee per cooperative's parcel
+    (``marketplace.shipping``, the same sum Saleor charges), the goods and the total."""
+
+    parcels: tuple
+    other_fee: Decimal  # the method's own price, for goods of no cooperative
+    subtotal: Decimal
+    shipping: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.shipping
+
+    @property
+    def per_parcel(self) -> bool:
+        return bool(self.parcels)
+
+
+def weight_label(grams: int) -> str:
+    """1500 → "1,5 kg", 200 → "200 g" (Vietnamese decimal comma)."""
+    if grams < 1000:
+        return f"{grams} g"
+    return f"{grams / 1000:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " kg"
+
+
+def shipping_summary(cart: dict, methods: list[DeliveryChoice], chosen_method: str):
+    """The parcels and totals of the cart with the chosen shipping method (the cheapest
+    before one is chosen)."""
+    prices = {m.id: Decimal(str(m.price or 0)) for m in methods}
+    method_price = prices.get(chosen_method, min(prices.values(), default=Decimal(0)))
+    subtotal = Decimal(str(cart["subtotalPrice"]["gross"]["amount"]))
+    quote = storefront_data.checkout_shipping_quote(cart["token"])
+    if quote is None or not quote.parcels:
+        return ShippingSummary((), method_price, subtotal, method_price)
+    other = method_price if quote.other_lines else Decimal(0)
+    parcels = tuple(
+        {
+            "number": index,
+            "cooperative": parcel.producer_name,
+            "origin": parcel.origin_name,
+            "zone_vi": parcel.zone_label[0],
+            "zone_en": parcel.zone_label[1],
+            "weight": weight_label(parcel.grams),
+            "goods": parcel.goods,
+            "fee": parcel.fee,
+            "free": parcel.free,
+            "free_threshold": parcel.free_threshold,
+        }
+        for index, parcel in enumerate(quote.parcels, start=1)
+    )
+    return ShippingSummary(parcels, other, subtotal, quote.total + other)
+
+
+@customers.with_session
 @require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 @storefront_view
@@ -447,8 +509,10 @@ def checkout_delivery(request):
     chosen_method = request.POST.get("shipping_method") or (
         cart["shippingMethod"]["id"] if cart["shippingMethod"] else ""
     )
+    summary = shipping_summary(cart, methods, chosen_method)
+    # The COD limit is compared with the real total: goods + every parcel's fee.
     gateways = payments.payment_choices(
-        cart["availablePaymentGateways"], _total_with(cart, methods, chosen_method), gateway_label
+        cart["availablePaymentGateways"], summary.total, gateway_label
     )
     errors: list[str] = []
     chosen_gateway = request.POST.get("gateway", "")
@@ -469,6 +533,7 @@ def checkout_delivery(request):
                     HttpResponseRedirect(reverse("storefront-order", args=[order["token"]]))
                 )
             cart = load_cart(request) or cart
+            summary = shipping_summary(cart, methods, chosen_method)
     return TemplateResponse(
         request,
         "storefront/checkout_delivery.html",
@@ -476,6 +541,7 @@ def checkout_delivery(request):
             request,
             cart=cart,
             methods=methods,
+            shipping=summary,
             gateways=gateways,
             chosen_method=chosen_method,
             chosen_gateway=chosen_gateway
@@ -484,14 +550,6 @@ def checkout_delivery(request):
         ),
         status=400 if errors else 200,
     )
-
-
-def _total_with(cart: dict, methods: list[DeliveryChoice], chosen_method: str) -> Decimal:
-    """The order's total with the chosen shipping method (the cheapest before one is
-    chosen): what the COD limit is compared with."""
-    prices = {m.id: Decimal(str(m.price or 0)) for m in methods}
-    shipping = prices.get(chosen_method, min(prices.values(), default=Decimal(0)))
-    return Decimal(str(cart["subtotalPrice"]["gross"]["amount"])) + shipping
 
 
 def _place_order(request, token: str, method: str, gateway: str):

@@ -16,8 +16,11 @@ from marketplace.configuration import (
     COMMISSION_RATE,
     DEFAULTS,
     FAIR_ATTRIBUTION_DAYS,
+    FREE_SHIPPING_THRESHOLD,
     HIDE_UNCERTIFIED_PRODUCTS,
     SHIP_UNPAID_TRANSFERS,
+    SHIPPING_PER_PARCEL,
+    SHIPPING_RATES,
     ConfigurationError,
     MarketplaceSettings,
     parse_settings,
@@ -83,6 +86,25 @@ class OCOPPlugin(BasePlugin):
             "help_text": "Off: a part paid by bank transfer cannot be shipped before the "
             "transfer is received.",
         },
+        SHIPPING_PER_PARCEL: {
+            "type": ConfigurationTypeField.BOOLEAN,
+            "label": "Shipping per parcel / Tính phí vận chuyển theo kiện",
+            "help_text": "One parcel per cooperative, priced from its province with the "
+            "rate table; off: the shipping method's price per order, shared by goods.",
+        },
+        SHIPPING_RATES: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Shipping rates per parcel / Bảng phí vận chuyển theo kiện",
+            "help_text": "grams: same province, same region, other region fees; ';' between "
+            "bands; '+grams: …' per started step above the last band. Example: "
+            "'500: 20000 25000 30000; +1000: 3000 5000 8000'.",
+        },
+        FREE_SHIPPING_THRESHOLD: {
+            "type": ConfigurationTypeField.STRING,
+            "label": "Free shipping from (₫ per cooperative) / Miễn phí vận chuyển từ (₫ mỗi HTX)",
+            "help_text": "A cooperative's parcel ships free when its goods reach this "
+            "amount (0: never); a cooperative may set its own.",
+        },
     }
 
     def __init__(self, *, configuration: list[dict], active: bool):
@@ -103,15 +125,29 @@ class OCOPPlugin(BasePlugin):
         if not self.active:
             return previous_value
         from marketplace.routing import assert_not_oversold, schedule_routing
+        from saleor_adapter.shipping import store_parcel_fees
         from saleor_adapter.stock_reservations import release
 
         assert_not_oversold(order)
         # Saleor has allocated the stock the checkout reserved: in this transaction the
         # reservation gives way to the allocation, never both counted, never neither.
         release(order.checkout_token)
+        settings = self.settings
+        store_parcel_fees(order, settings)
         schedule_routing(order)
-        credit_fair(order, self.settings.fair_attribution_days)
+        credit_fair(order, settings.fair_attribution_days)
         return previous_value
+
+    # -- shipping per parcel (marketplace.shipping, saleor_adapter.shipping) ------------
+
+    def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
+        """One parcel per cooperative, each priced from its province: Saleor's shipping
+        price of the checkout is their sum (its totals and payments follow)."""
+        if not self.active:
+            return previous_value
+        from saleor_adapter.shipping import checkout_shipping
+
+        return checkout_shipping(checkout, lines, previous_value, self.settings)
 
     def order_cancelled(self, order, previous_value):
         """Saleor cancelled the whole order: close its unshipped cooperative parts."""

@@ -92,6 +92,9 @@ PARAMETERS = {
     "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
+    "storefront-account-login": ["next"],
+    "storefront-account-activate": ["email", "token"],
+    "storefront-account-password-reset": ["email", "token"],
 }
 
 # Routes that write on a plain GET by design, and what they write.

@@ -35,6 +35,11 @@ PAGES = [
     ("shopper", "storefront-checkout", lambda w: {}),
     ("shopper", "storefront-checkout-delivery", lambda w: {}),
     ("anonymous", "backoffice-login", lambda w: {}),
+    ("anonymous", "storefront-account-signup", lambda w: {}),
+    ("anonymous", "storefront-account-login", lambda w: {}),
+    ("anonymous", "storefront-account-password-forgotten", lambda w: {}),
+    ("anonymous", "storefront-account-password-reset", lambda w: {}),
+    ("anonymous", "storefront-order-lookup", lambda w: {}),
     ("shop_staff", "storefront-configuration", lambda w: {}),
     ("cooperative", "portal:order_detail", lambda w: {"pk": w.new_part.pk}),
     ("cooperative", "portal:order_detail", lambda w: {"pk": w.packed_part.pk}),
@@ -87,6 +92,29 @@ FORMS = {
         {"username": "ban.hang@taihoan.test", "password": "mat-khau-htx-1"}
     ),
     "storefront-configuration": Baseline(),
+    "storefront-account-signup": Baseline(
+        {
+            "email": "moi@example.vn",
+            "password": "mat-khau-moi-1",
+            "password_again": "mat-khau-moi-1",
+        }
+    ),
+    # A shopper's sign-in: any Saleor account is a customer on the storefront.
+    "storefront-account-login": Baseline(
+        {"email": "ban.hang@taihoan.test", "password": "mat-khau-htx-1"}
+    ),
+    "storefront-account-password-forgotten": Baseline({"email": "ban.hang@taihoan.test"}),
+    # No e-mailed token on the page: the baseline is refused (the link is invalid).
+    "storefront-account-password-reset": Baseline(
+        {
+            "email": "ban.hang@taihoan.test",
+            "token": "khong-co",
+            "password": "mat-khau-moi-1",
+            "password_again": "mat-khau-moi-1",
+        },
+        accepted=False,
+    ),
+    "storefront-order-lookup": Baseline({"number": "1", "phone": "0912345678"}, accepted=False),
     "portal:order_action:tu-choi": Baseline({"reason": "Hết hàng"}),
     "portal:order_action:huy": Baseline({"reason": "Khách huỷ"}),
     "portal:order_action:da-xu-ly": Baseline({"reason": "Đã gọi khách"}),

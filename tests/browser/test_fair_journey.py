@@ -110,7 +110,8 @@ def test_scan_a_booth_card_buy_and_see_the_order_in_the_fair_report(
     number = re.fullmatch(
         r"Mã đơn hàng: #(\d+)", visitor.locator('[data-testid="order-number"]').inner_text()
     ).group(1)
-    assert visitor.locator('[data-testid="order-total"]').inner_text() == "155.000\xa0₫"
+    # 125.000 ₫ + one 500 g parcel from Thái Nguyên to Hà Nội (within the North) 25.000 ₫
+    assert visitor.locator('[data-testid="order-total"]').inner_text() == "150.000\xa0₫"
     shot(visitor, "order")
 
     # Then the fair's report shows that order, credited to booth A12
@@ -120,7 +121,7 @@ def test_scan_a_booth_card_buy_and_see_the_order_in_the_fair_report(
     assert row.count() == 1
     cells = row.locator("td").all_inner_texts()
     assert (cells[0], cells[2], cells[3].strip(), cells[4]) == (
-        f"#{number}", "Chưa giao / Unfulfilled", "A12 HTX Tài Hoan", "155.000\xa0₫",
+        f"#{number}", "Chưa giao / Unfulfilled", "A12 HTX Tài Hoan", "150.000\xa0₫",
     )  # fmt: skip
     assert int(staff.locator('[data-testid="total-orders"]').inner_text()) >= 1
     assert staff.locator("svg.chart").count() == 2

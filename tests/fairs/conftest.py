@@ -17,6 +17,7 @@ from saleor.order.actions import cancel_order
 from fairs import editing
 from fairs.models import Fair, ProvinceStaff
 from marketplace.models import OcopProduct, Producer
+from tests.routing.marketplace import price_shipping_per_order
 from tests.saleor_fixtures.api import grant
 from tests.storefront.catalogue import import_catalogue
 from tests.storefront.shopping import add_to_cart, buy, place_order
@@ -38,8 +39,11 @@ def _public_domain(db, settings):
 
 @pytest.fixture
 def catalogue(db, tmp_path):
-    """Six listed Thái Nguyên products (tests/storefront/catalogue.py), keyed by name."""
-    return import_catalogue(tmp_path / "registry.csv")
+    """Six listed Thái Nguyên products (tests/storefront/catalogue.py), keyed by name;
+    shipping priced per order (the reports' figures use its 30.000 ₫)."""
+    products = import_catalogue(tmp_path / "registry.csv")
+    price_shipping_per_order()
+    return products
 
 
 def province_user(email: str, *codes: str) -> User:

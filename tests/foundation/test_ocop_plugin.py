@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from saleor.plugins.manager import get_plugins_manager
 
+from marketplace.shipping import DEFAULT_RATES
 from saleor_adapter.ocop.plugin import PLUGIN_ID, OCOPPlugin, marketplace_settings
 from tests.saleor_fixtures.api import grant
 
@@ -57,6 +58,9 @@ def test_staff_with_manage_plugins_sees_the_plugin_and_its_configuration(staff_a
         "acceptance_reminder_hours": ("24", "STRING"),
         "acceptance_escalation_hours": ("48", "STRING"),
         "ship_unpaid_transfers": ("false", "BOOLEAN"),
+        "shipping_per_parcel": ("true", "BOOLEAN"),
+        "shipping_rates": (DEFAULT_RATES, "STRING"),
+        "free_shipping_threshold_vnd": ("500000", "STRING"),
     }
 
 

@@ -15,6 +15,7 @@ from fairs.attribution import window_days
 from marketplace.configuration import MarketplaceSettings
 from marketplace.models import OrderRouting, Producer, ProducerType, StockReservation
 from marketplace.settlement import commission_rate
+from marketplace.shipping import DEFAULT_RATES, parse_rate_table
 from saleor_adapter.ocop.plugin import PLUGIN_ID, marketplace_settings
 from tests.saleor_fixtures.api import grant
 from tests.saleor_fixtures.checkout import buy
@@ -46,6 +47,9 @@ def test_the_settings_are_the_defaults(cooperative_warehouse, without_ocop_plugi
         certificate_validity_months=36,
         hide_uncertified_products=True,
         fair_attribution_days=30,
+        shipping_per_parcel=True,
+        shipping_rates=parse_rate_table(DEFAULT_RATES),
+        free_shipping_threshold_vnd=Decimal(500000),
     )
     assert window_days() == 30
     producer = Producer.objects.create(

@@ -92,9 +92,31 @@ def place_order(catalog: Catalog, lines, email="lan.nguyen@example.vn", address=
     return order
 
 
+def price_shipping_per_order() -> None:
+    """The operator's switch to one shipping price per order (the method's 30.000 ₫),
+    shared between the parts in proportion to their goods. The suites of routing,
+    the ledger, the portal and the fair reports run with it: their arithmetic was
+    written for that fee; tests/shipping prices parcels (the shop's default)."""
+    from saleor.plugins.models import PluginConfiguration
+
+    from marketplace.configuration import SHIPPING_PER_PARCEL
+    from saleor_adapter.ocop.plugin import PLUGIN_ID
+
+    config, _ = PluginConfiguration.objects.get_or_create(
+        identifier=PLUGIN_ID, defaults={"name": "OCOP Marketplace", "active": True}
+    )
+    config.configuration = [
+        *(item for item in config.configuration or [] if item["name"] != SHIPPING_PER_PARCEL),
+        {"name": SHIPPING_PER_PARCEL, "value": False},
+    ]
+    config.save()
+
+
 @pytest.fixture
 def catalog(db, tmp_path) -> Catalog:
-    return build_catalog(tmp_path)
+    catalog = build_catalog(tmp_path)
+    price_shipping_per_order()
+    return catalog
 
 
 @pytest.fixture

@@ -91,7 +91,8 @@ def test_a_capture_for_stock_sold_meanwhile_is_refunded_and_its_record_kept(db, 
     # Given the last pack of miến dong
     worker(scratch, "catalog", "--mien-dong", 1)
 
-    # When a customer pays for it (Saleor's dummy gateway captures 155.000 ₫) and, while
+    # When a customer pays for it (Saleor's dummy gateway captures 150.000 ₫: 125.000 ₫
+    # + one 500 g parcel from Thái Nguyên to Hà Nội, within the North, 25.000 ₫) and, while
     # the gateway is capturing, the cooperative sells it at its stall and sets the stock
     # to 0, so Saleor cannot allocate it when it creates the order
     result = worker(scratch, "paid-then-sold-out", eager=False)
@@ -111,7 +112,7 @@ def test_a_capture_for_stock_sold_meanwhile_is_refunded_and_its_record_kept(db, 
     # same gateway
     assert run_sql(
         scratch, "SELECT kind, is_success, amount FROM payment_transaction ORDER BY id"
-    ) == [("capture", True, Decimal("155000.00")), ("refund", True, Decimal("155000.00"))]
+    ) == [("capture", True, Decimal("150000.00")), ("refund", True, Decimal("150000.00"))]
     assert run_sql(
         scratch, "SELECT charge_status, captured_amount, is_active, order_id FROM payment_payment"
     ) == [("fully-refunded", Decimal("0.00"), False, None)]

