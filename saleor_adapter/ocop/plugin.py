@@ -89,6 +89,7 @@ class OCOPPlugin(BasePlugin):
         # reservation gives way to the allocation, never both counted, never neither.
         release(order.checkout_token)
         schedule_routing(order)
+        mark_order_products(order)  # stock taken: search shows what is left
         credit_fair(order, self.settings.fair_attribution_days)
         return previous_value
 
@@ -99,6 +100,7 @@ class OCOPPlugin(BasePlugin):
         from marketplace.lifecycle import saleor_order_cancelled
 
         saleor_order_cancelled(order)
+        mark_order_products(order)  # stock given back
         return previous_value
 
     # -- payments → settlement (saleor_adapter.payments.ledger) --------------------------------
@@ -154,6 +156,13 @@ def credit_fair(order, days: int) -> None:
                 order.save(update_fields=["private_metadata"])
     except Exception:
         logger.exception("Could not credit order %s to a trade fair", order.pk)
+
+
+def mark_order_products(order) -> None:
+    """The order's products, for search (in-stock): in the order's transaction."""
+    from marketplace.search_outbox import mark_products
+
+    mark_products(order.lines.values_list("variant__product_id", flat=True))
 
 
 def marketplace_settings() -> MarketplaceSettings:
