@@ -77,6 +77,7 @@ class ValidatedRow:
     expiry_is_explicit: bool
     score: int | None
     legal_basis: str
+    product_name_en: str = ""
     certificate_key: tuple[str, str, str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -325,12 +326,14 @@ def validate_row(
         expiry_is_explicit=expiry_is_explicit,
         score=score,
         legal_basis=legal_basis(decision_date),
+        product_name_en=text("product_name_en"),
     )
 
 
 # What the length messages call each limited field.
 _FIELD_NAMES: dict[str, tuple[str, str]] = {
     "product_name": ("Tên sản phẩm", "The product name"),
+    "product_name_en": ("Tên tiếng Anh", "The English name"),
     "producer_name": ("Tên chủ thể", "The producer name"),
     "producer_tax_code": ("Mã số thuế", "The tax code"),
     "producer_phone": ("Số điện thoại", "The phone number"),

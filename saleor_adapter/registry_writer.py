@@ -269,6 +269,9 @@ class RegistryWriter:
             ocop_product.current_certificate = latest_by_product[ocop_product.pk]
         OcopProduct.objects.bulk_update(ocop_products, ["current_certificate"])
         catalog.apply_active_sales(products)
+        catalog.set_english_names(
+            {p.pk: g[-1].product_name_en for p, (_, g) in zip(products, new_groups, strict=True)}
+        )
         search_outbox.mark_products(p.pk for p in products)  # in the chunk's transaction
 
     def _update_products(self, changed_groups) -> None:
@@ -335,6 +338,7 @@ class RegistryWriter:
             stock.quantity = stock_rows[stock.product_variant.product_id].stock
         Stock.objects.bulk_update(stocks, ["quantity"])
         catalog.apply_active_sales(products)
+        catalog.set_english_names({pk: row.product_name_en for pk, row in stock_rows.items()})
         search_outbox.mark_products(p.pk for p in products)  # in the chunk's transaction
 
 

@@ -178,11 +178,10 @@ class PostgresProductSearch:
             return []
         frame = self._frame(day or timezone.localdate())
         sql = (
-            f"SELECT p.id {frame[0]} AND {self._NAME} LIKE %s"
+            f"SELECT p.id {frame[0]} AND {self._NAME} ~ %s"
             f" ORDER BY {self._NAME} LIKE %s DESC, l.stars DESC, p.name, p.id LIMIT %s"
         )
-        escaped = _like_escape(folded)
-        params = [*frame[1], _contains(folded), escaped + "%", limit]
+        params = [*frame[1], _WORD_START + _regex_escape(folded), _like_escape(folded) + "%", limit]
         rows = self._execute(sql, params, many=True)
         return [row[0] for row in rows]
 
@@ -241,24 +240,22 @@ class PostgresProductSearch:
         groups = _group_codes_by_word()
         for alternative in alternatives(folded):
             words = alternative.split()
-            patterns = [_contains(word) for word in words]
-            name_sql = " AND ".join(
-                f"({self._NAME} LIKE %s OR {self._NAME_EN} LIKE %s)" for _ in words
-            )
+            # a word matches where a word of the text starts with it ("mi" finds
+            # "miến", "che" does not find "lychee"); trigram indexes serve the regex
+            patterns = [_WORD_START + _regex_escape(word) for word in words]
+            name_sql = " AND ".join(f"({self._NAME} ~ %s OR {self._NAME_EN} ~ %s)" for _ in words)
             all_name.append(f"({name_sql})")
             all_name_params += [p for pattern in patterns for p in (pattern, pattern)]
             field_parts, field_params = [], []
             for word, pattern in zip(words, patterns, strict=True):
                 field_parts.append(
-                    f"({self._NAME} LIKE %s OR {self._NAME_EN} LIKE %s OR {self._FIELDS} LIKE %s"
+                    f"({self._NAME} ~ %s OR {self._NAME_EN} ~ %s OR {self._FIELDS} ~ %s"
                     " OR l.set_code = ANY(%s))"
                 )
                 field_params += [pattern, pattern, pattern, groups(word)]
             fields.append("(" + " AND ".join(field_parts) + ")")
             fields_params += field_params
-            description.append(
-                "(" + " AND ".join([f"{self._DESCRIPTION} LIKE %s"] * len(words)) + ")"
-            )
+            description.append("(" + " AND ".join([f"{self._DESCRIPTION} ~ %s"] * len(words)) + ")")
             description_params += patterns
             regex = _WORD_START + _regex_escape(alternative) + _WORD_END
             phrase.append(f"({self._NAME} ~ %s OR {self._NAME_EN} ~ %s)")
