@@ -153,6 +153,9 @@ LOGGING["loggers"].update(
     }
 )
 
+# opensearch-py logs every request at INFO: only its warnings (a failed request).
+LOGGING["loggers"]["opensearch"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}
+
 # Saleor 2.10's own models still use django.contrib.postgres JSONField.
 SILENCED_SYSTEM_CHECKS = ["fields.W904"]
 

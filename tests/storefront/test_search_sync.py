@@ -99,9 +99,7 @@ def test_a_rebuild_swaps_the_alias_to_a_new_index(indexed):
     assert searched("hoa vang") == ["Trà hoa vàng Nam Mẫu", "Gạo nếp cái hoa vàng"]
 
 
-def test_the_storefront_answers_from_postgresql_when_the_engine_is_down(
-    indexed, settings, caplog
-):
+def test_the_storefront_answers_from_postgresql_when_the_engine_is_down(indexed, settings, caplog):
     # Given the engine stops (the real node, stopped by the test)
     from devtools import opensearch as devtools_opensearch
 
@@ -110,9 +108,10 @@ def test_the_storefront_answers_from_postgresql_when_the_engine_is_down(
         node = devtools_opensearch.start()
     settings.OCOP_OPENSEARCH_URL = node.url
     opensearch_engine.ensure_index()
-    assert opensearch_engine.index_products(
-        OcopProduct.objects.values_list("product_id", flat=True)
-    ) == 6
+    assert (
+        opensearch_engine.index_products(OcopProduct.objects.values_list("product_id", flat=True))
+        == 6
+    )
     node.stop()
     # When a shopper searches
     with caplog.at_level(logging.WARNING, logger="storefront.opensearch_engine"):
