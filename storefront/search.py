@@ -160,15 +160,48 @@ class PostgresProductSearch:
         folded = fold(query).strip()
         frame = self._frame(day)
         if not folded:
-            match, rank = ("true", []), ("l.stars DESC", [])
-        else:
-            match, rank = self._words(query, folded)
+            return self._browse(frame, query, facets, limit, offset, with_counts)
+        match, rank = self._words(query, folded)
         total = self._count(frame, match, facets)
         if folded and not total:
             match, rank = self._typos(folded)
             total = self._count(frame, match, facets)
         ids = self._page(frame, match, facets, rank, limit, offset) if total > offset else []
         counts = self._counts(frame, match, facets) if with_counts else None
+        return SearchResult(ids, total, query, facets, counts)
+
+    def _browse(self, frame, query, facets, limit, offset, with_counts) -> SearchResult:
+        """Browsing: best stars first, then by name. One grouped count per star level,
+        then each star level needed for the page walked in name order (the
+        ``(name, id)`` index) until the page is full: no sort of the whole catalogue."""
+        where, params = self._where(frame, ("true", []), facets)
+        counts = self._counts(frame, ("true", []), facets) if with_counts else None
+        if counts is not None:  # the stars facet is counted under the other facets
+            floor = facets.min_stars or 0
+            by_stars = {stars: n for stars, n in counts.stars.items() if stars >= floor}
+        else:
+            sql = f"SELECT l.stars, count(*) {where} GROUP BY l.stars"
+            by_stars = dict(self._execute(sql, params, many=True))
+        total = sum(by_stars.values())
+        parts, part_params, skip, wanted = [], [], offset, limit
+        for stars in sorted(by_stars, reverse=True):
+            if wanted <= 0:
+                break
+            if skip >= by_stars[stars]:
+                skip -= by_stars[stars]
+                continue
+            take = min(wanted, by_stars[stars] - skip)
+            parts.append(
+                f"(SELECT p.id, l.stars, p.name {where} AND l.stars = %s"
+                " ORDER BY p.name, p.id LIMIT %s OFFSET %s)"
+            )
+            part_params += [*params, stars, take, skip]
+            wanted, skip = wanted - take, 0
+        ids = []
+        if parts:
+            union = " UNION ALL ".join(parts)
+            sql = f"SELECT id FROM ({union}) AS page ORDER BY stars DESC, name, id"
+            ids = [row[0] for row in self._execute(sql, part_params, many=True)]
         return SearchResult(ids, total, query, facets, counts)
 
     def suggest(self, text, *, limit=8, day=None) -> list[int]:
