@@ -19,6 +19,14 @@ from django.utils import timezone
 from marketplace.models import OcopProduct, SearchOutbox
 
 _after_commit: list[Callable[[], None]] = []
+_in_transaction: list[Callable[[list[int]], object]] = []
+
+
+def on_marking(callback: Callable[[list[int]], object]) -> None:
+    """Run ``callback(product_ids)`` inside each transaction that marks products, with
+    the change (the PostgreSQL engine's folded text; registered once)."""
+    if callback not in _in_transaction:
+        _in_transaction.append(callback)
 
 
 def on_marked(callback: Callable[[], None]) -> None:
@@ -45,6 +53,8 @@ def mark_products(product_ids: Iterable[int]) -> int:
             " ON CONFLICT (product_id) DO UPDATE SET marked_at = EXCLUDED.marked_at",
             [ids, timezone.now()],
         )
+    for callback in _in_transaction:
+        callback(ids)
     transaction.on_commit(_notify)
     return len(ids)
 

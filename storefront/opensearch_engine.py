@@ -28,6 +28,7 @@ from functools import cache
 from django.conf import settings
 from django.utils import timezone
 from opensearchpy import OpenSearch, Q
+from opensearchpy.exceptions import ConnectionError as EngineUnreachable
 from opensearchpy.exceptions import OpenSearchException
 from opensearchpy.helpers import bulk
 from opensearchpy.helpers.search import Search
@@ -265,6 +266,15 @@ def _facet_filters(facets: SearchFacets) -> dict[str, Q]:
 AGG_FIELDS = {"stars": "stars", "province": "province_code", "group": "product_group"}
 
 
+def _note_failure(error: OpenSearchException) -> None:
+    """Log it; an engine that cannot be reached is left alone for RETRY_AFTER_SECONDS
+    (one that answered with an error is asked again next time)."""
+    global _down_until
+    if isinstance(error, EngineUnreachable):
+        _down_until = time.monotonic() + RETRY_AFTER_SECONDS
+    logger.warning("Search engine unavailable, answering from PostgreSQL: %r", error)
+
+
 class OpenSearchProductSearch:
     """The ProductSearch interface on OpenSearch; PostgreSQL answers when it is down."""
 
@@ -273,16 +283,15 @@ class OpenSearchProductSearch:
     def search(
         self, text, *, limit, offset=0, facets=None, day=None, with_counts=False
     ) -> SearchResult:
-        global _down_until
         facets = facets or SearchFacets()
         query = clean_query(text)
         day = day or timezone.localdate()
-        if time.monotonic() >= _down_until:
+        # Pages past the engine's result window (a hand-typed ?page=) are PostgreSQL's.
+        if time.monotonic() >= _down_until and offset + limit <= MAX_RESULT_WINDOW:
             try:
                 return self._search(query, limit, offset, facets, day, with_counts)
             except OpenSearchException as error:
-                _down_until = time.monotonic() + RETRY_AFTER_SECONDS
-                logger.warning("Search engine unavailable, answering from PostgreSQL: %r", error)
+                _note_failure(error)
         return self.fallback().search(
             query, limit=limit, offset=offset, facets=facets, day=day, with_counts=with_counts
         )
@@ -336,7 +345,6 @@ class OpenSearchProductSearch:
         return search.execute()
 
     def suggest(self, text, *, limit=8, day=None) -> list[int]:
-        global _down_until
         query = clean_query(text)
         folded = fold(query).strip()
         if not folded:
@@ -362,8 +370,7 @@ class OpenSearchProductSearch:
                 )
                 return [int(hit.meta.id) for hit in search.execute()]
             except OpenSearchException as error:
-                _down_until = time.monotonic() + RETRY_AFTER_SECONDS
-                logger.warning("Search engine unavailable, suggesting from PostgreSQL: %r", error)
+                _note_failure(error)
         return self.fallback().suggest(query, limit=limit, day=day)
 
     def index_products(self, product_ids: Iterable[int]) -> int:

@@ -118,10 +118,6 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(text: str) -> str:
-    return f"%{_like_escape(text)}%"
-
-
 class PostgresProductSearch:
     """Accent-insensitive, typo-tolerant search with PostgreSQL unaccent and pg_trgm.
 
@@ -131,25 +127,16 @@ class PostgresProductSearch:
     matches the words does a second pair look for names close to the query (typos).
     """
 
-    # The listed products (published, certificate in force) with what is searched
-    # beside the name, as a derived table: joined once, not probed product by product.
-    _LISTED_COLUMNS = (
-        "product_id, stars, producer, province_code, set_code, commune, province,"
-        " legacy_commune, legacy_district, legacy_province"
-    )
+    # The listed products (published, certificate in force) with their stars and facet
+    # values, as a derived table: joined once, not probed product by product; a search
+    # also joins each product's folded text (storefront.models.SearchText), whose
+    # trigram indexes pick the candidates before any tier is computed.
+    _LISTED_COLUMNS = "product_id, stars, province_code, set_code"
     _FROM = """
         FROM product_product p
-        JOIN ({listed}) AS l ({columns}) ON l.product_id = p.id
-        LEFT JOIN product_producttranslation t
-          ON t.product_id = p.id AND t.language_code = 'en'
+        JOIN ({listed}) AS l ({columns}) ON l.product_id = p.id{text}
         WHERE true"""
-    _NAME = "ocop_fold(p.name)"
-    _NAME_EN = "ocop_fold(coalesce(t.name, ''))"
-    _FIELDS = (
-        "ocop_fold(concat_ws(' ', l.producer, l.commune, l.province, l.legacy_commune,"
-        " l.legacy_district, l.legacy_province))"
-    )
-    _DESCRIPTION = "ocop_fold(left(p.description, 400))"
+    _TEXT_JOIN = "\n        JOIN storefront_config_searchtext d ON d.product_id = p.id"
 
     def search(
         self, text, *, limit, offset=0, facets=None, day=None, with_counts=False
@@ -158,9 +145,9 @@ class PostgresProductSearch:
         query = clean_query(text)
         day = day or timezone.localdate()
         folded = fold(query).strip()
-        frame = self._frame(day)
         if not folded:
-            return self._browse(frame, query, facets, limit, offset, with_counts)
+            return self._browse(self._frame(day), query, facets, limit, offset, with_counts)
+        frame = self._frame(day, text=True)
         match, rank = self._words(query, folded)
         total = self._count(frame, match, facets)
         if folded and not total:
@@ -209,10 +196,10 @@ class PostgresProductSearch:
         folded = fold(clean_query(text)).strip()
         if not folded:
             return []
-        frame = self._frame(day or timezone.localdate())
+        frame = self._frame(day or timezone.localdate(), text=True)
         sql = (
-            f"SELECT p.id {frame[0]} AND {self._NAME} ~ %s"
-            f" ORDER BY {self._NAME} LIKE %s DESC, l.stars DESC, p.name, p.id LIMIT %s"
+            f"SELECT p.id {frame[0]} AND d.name ~ %s"
+            " ORDER BY d.name LIKE %s DESC, l.stars DESC, p.name, p.id LIMIT %s"
         )
         params = [*frame[1], _WORD_START + _regex_escape(folded), _like_escape(folded) + "%", limit]
         rows = self._execute(sql, params, many=True)
@@ -224,26 +211,23 @@ class PostgresProductSearch:
 
     # -- the statement's parts: (sql, params) -------------------------------------------
 
-    def _frame(self, day: datetime.date) -> tuple[str, list]:
+    def _frame(self, day: datetime.date, *, text: bool = False) -> tuple[str, list]:
         listed_sql, listed_params = (
             listed_product_ids(day=day)
             .values_list(
                 "product_id",
                 "current_certificate__stars",
-                "producer__name",
                 "producer__province_code",
                 "product_set_code",
-                "current_certificate__commune_name",
-                "current_certificate__province_name",
-                "current_certificate__legacy_commune_name",
-                "current_certificate__legacy_district_name",
-                "current_certificate__legacy_province_name",
             )
             .query.sql_with_params()
         )
-        return self._FROM.format(listed=listed_sql, columns=self._LISTED_COLUMNS), list(
-            listed_params
+        sql = self._FROM.format(
+            listed=listed_sql,
+            columns=self._LISTED_COLUMNS,
+            text=self._TEXT_JOIN if text else "",
         )
+        return sql, list(listed_params)
 
     @staticmethod
     def _facet_conditions(facets: SearchFacets) -> dict[str, tuple[str, list]]:
@@ -265,60 +249,42 @@ class PostgresProductSearch:
         return sql, params
 
     def _words(self, query: str, folded: str):
-        """(match, rank) for the query and its synonyms (search_synonyms.txt)."""
+        """(match, rank) for the query and its synonyms (search_synonyms.txt).
+
+        A word matches where a word of the text starts with it ("mi" finds "miến", "che"
+        does not find "lychee"); the match is on ``d.every`` alone, so the trigram index
+        picks the candidates, and the tiers are computed on those only."""
         from storefront.search_terms import alternatives
 
-        all_name, fields, description, phrase = [], [], [], []
-        all_name_params, fields_params, description_params, phrase_params = [], [], [], []
-        groups = _group_codes_by_word()
+        tiers: dict[str, list[str]] = {"every": [], "names": [], "known": [], "phrase": []}
+        values: dict[str, list] = {key: [] for key in tiers}
         for alternative in alternatives(folded):
-            words = alternative.split()
-            # a word matches where a word of the text starts with it ("mi" finds
-            # "miến", "che" does not find "lychee"); trigram indexes serve the regex
-            patterns = [_WORD_START + _regex_escape(word) for word in words]
-            name_sql = " AND ".join(f"({self._NAME} ~ %s OR {self._NAME_EN} ~ %s)" for _ in words)
-            all_name.append(f"({name_sql})")
-            all_name_params += [p for pattern in patterns for p in (pattern, pattern)]
-            field_parts, field_params = [], []
-            for word, pattern in zip(words, patterns, strict=True):
-                field_parts.append(
-                    f"({self._NAME} ~ %s OR {self._NAME_EN} ~ %s OR {self._FIELDS} ~ %s"
-                    " OR l.set_code = ANY(%s))"
-                )
-                field_params += [pattern, pattern, pattern, groups(word)]
-            fields.append("(" + " AND ".join(field_parts) + ")")
-            fields_params += field_params
-            description.append("(" + " AND ".join([f"{self._DESCRIPTION} ~ %s"] * len(words)) + ")")
-            description_params += patterns
+            patterns = [_WORD_START + _regex_escape(word) for word in alternative.split()]
+            for column in ("every", "names", "known"):
+                tiers[column].append("(" + " AND ".join([f"d.{column} ~ %s"] * len(patterns)) + ")")
+                values[column] += patterns
             regex = _WORD_START + _regex_escape(alternative) + _WORD_END
-            phrase.append(f"({self._NAME} ~ %s OR {self._NAME_EN} ~ %s)")
-            phrase_params += [regex, regex]
-        match = (
-            " OR ".join(fields + description),
-            [*fields_params, *description_params],
-        )
+            tiers["phrase"].append("(d.name ~ %s OR d.name_en ~ %s)")
+            values["phrase"] += [regex, regex]
+        match = (" OR ".join(tiers["every"]), values["every"])
         rank = (
             f"""CASE WHEN lower(p.name) ~ %s THEN 0
-                     WHEN {" OR ".join(phrase)} THEN 1
-                     WHEN {" OR ".join(all_name)} THEN 2
-                     WHEN {" OR ".join(fields)} THEN 3
+                     WHEN {" OR ".join(tiers["phrase"])} THEN 1
+                     WHEN {" OR ".join(tiers["names"])} THEN 2
+                     WHEN {" OR ".join(tiers["known"])} THEN 3
                      ELSE 4 END, l.stars DESC""",
             [
                 _WORD_START + _regex_escape(query.lower()) + _WORD_END,
-                *phrase_params,
-                *all_name_params,
-                *fields_params,
+                *values["phrase"],
+                *values["names"],
+                *values["known"],
             ],
         )
         return match, rank
 
     def _typos(self, folded: str):
-        match = (f"(%s <%% {self._NAME} OR %s <%% {self._NAME_EN})", [folded, folded])
-        rank = (
-            f"greatest(word_similarity(%s, {self._NAME}), word_similarity(%s, {self._NAME_EN}))"
-            " DESC, l.stars DESC",
-            [folded, folded],
-        )
+        match = ("%s <%% d.names", [folded])
+        rank = ("word_similarity(%s, d.names) DESC, l.stars DESC", [folded])
         return match, rank
 
     # -- the statements -------------------------------------------------------------
@@ -382,20 +348,6 @@ class PostgresProductSearch:
             )
             cursor.execute(sql, params)
             return cursor.fetchall() if many else cursor.fetchone()
-
-
-def _group_codes_by_word():
-    """word → the product set codes whose group's name (Vietnamese or English) has it."""
-    from common.groups import GROUPS
-
-    set_groups = groups_of_sets()
-    names = {g.code: fold(f"{g.name_vi} {g.name_en}") for g in GROUPS}
-
-    def codes(word: str) -> list[int]:
-        groups = {code for code, name in names.items() if word in name}
-        return [code for code, group in set_groups.items() if group in groups]
-
-    return codes
 
 
 _WORD_START = "(^|[^[:alnum:]])"

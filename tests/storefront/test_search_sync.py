@@ -132,3 +132,10 @@ def test_the_storefront_answers_from_postgresql_when_the_engine_is_down(indexed,
         "Mien dong sấy khô",
         "Miến dong Tài Hoan",
     ]
+
+
+def test_a_page_past_the_engines_window_is_answered_by_postgresql(indexed):
+    # a hand-typed ?page= far past the end: no error, the exact total, no cooldown
+    result = get_search_engine().search("", limit=24, offset=opensearch_engine.MAX_RESULT_WINDOW)
+    assert (result.product_ids, result.total) == ([], 6)
+    assert opensearch_engine._down_until == 0.0
