@@ -115,7 +115,7 @@ def price_visibility(rounds: int) -> list[float]:
     from marketplace.models import OcopProduct
     from storefront import opensearch_engine
 
-    es = opensearch_engine.client()
+    es = opensearch_engine.admin_client()
     products = list(OcopProduct.objects.select_related("product").order_by("?")[:rounds])
     latencies = []
     for number, ocop in enumerate(products):
@@ -200,7 +200,7 @@ def run(args, node) -> int:
     started = time.perf_counter()
     call_command("ocop_search_index", "--rebuild", stdout=open(os.devnull, "w"))  # noqa: SIM115
     reindex = time.perf_counter() - started
-    documents = opensearch_engine.client().count(index=opensearch_engine.alias())["count"]
+    documents = opensearch_engine.admin_client().count(index=opensearch_engine.alias())["count"]
 
     engines = {
         "postgres": PostgresProductSearch(),

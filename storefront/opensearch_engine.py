@@ -123,6 +123,15 @@ def client() -> OpenSearch:
     return _client(settings.OCOP_OPENSEARCH_URL, settings.OCOP_OPENSEARCH_TIMEOUT_SECONDS)
 
 
+# Writes and index administration may wait longer than a shopper's search.
+ADMIN_TIMEOUT_SECONDS = 60.0
+
+
+def admin_client() -> OpenSearch:
+    client()  # the same configuration check
+    return _client(settings.OCOP_OPENSEARCH_URL, ADMIN_TIMEOUT_SECONDS)
+
+
 def alias() -> str:
     return settings.OCOP_SEARCH_INDEX
 
@@ -132,13 +141,13 @@ def alias() -> str:
 
 def create_index() -> str:
     name = f"{alias()}-{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
-    client().indices.create(index=name, body=index_body())
+    admin_client().indices.create(index=name, body=index_body())
     return name
 
 
 def ensure_index() -> None:
     """The alias and its index, created on first use."""
-    es = client()
+    es = admin_client()
     if not es.indices.exists_alias(name=alias()):
         name = create_index()
         es.indices.put_alias(index=name, name=alias())
@@ -147,7 +156,7 @@ def ensure_index() -> None:
 def write_targets() -> list[str]:
     """Every index of this alias's family: the live one and one being rebuilt, so a
     change made during a rebuild reaches both."""
-    found = client().indices.get(
+    found = admin_client().indices.get(
         index=f"{alias()}-*", allow_no_indices=True, expand_wildcards="open"
     )
     return sorted(found) or [alias()]
@@ -169,14 +178,14 @@ def index_products(product_ids: Iterable[int], targets: list[str] | None = None)
                 )
             else:
                 actions.append({"_op_type": "delete", "_index": index, "_id": pk})
-    bulk(client(), actions, raise_on_error=False, chunk_size=1000, request_timeout=60)
+    bulk(admin_client(), actions, raise_on_error=False, chunk_size=1000)
     return len(found)
 
 
 def rebuild(all_ids: Iterable[list[int]], *, refresh: bool = True) -> str:
     """Build a new index from ``all_ids`` (batches of product ids), then move the alias
     to it in one step and drop the old ones: searches never see a half-built index."""
-    es = client()
+    es = admin_client()
     name = create_index()
     es.indices.put_settings(index=name, body={"index": {"refresh_interval": "-1"}})
     for batch in all_ids:

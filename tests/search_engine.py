@@ -47,7 +47,7 @@ def opensearch(opensearch_server, settings):
     opensearch_engine._down_until = 0.0
     yield opensearch_server
     with contextlib.suppress(Exception):  # a test that stopped the node
-        opensearch_engine.client().indices.delete(
+        opensearch_engine.admin_client().indices.delete(
             index=f"{settings.OCOP_SEARCH_INDEX}-*", ignore_unavailable=True
         )
     opensearch_engine._down_until = 0.0

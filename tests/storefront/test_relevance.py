@@ -100,7 +100,7 @@ def index_everything(search) -> None:
     if settings.OCOP_SEARCH_ENGINE == "opensearch":
         from storefront import opensearch_engine
 
-        opensearch_engine.client().indices.refresh(index=opensearch_engine.alias())
+        opensearch_engine.admin_client().indices.refresh(index=opensearch_engine.alias())
 
 
 def names(ids) -> list[str]:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.opensearch
 
 
 def searched(query: str = "", **kwargs) -> list[str]:
-    opensearch_engine.client().indices.refresh(index=f"{opensearch_engine.alias()}-*")
+    opensearch_engine.admin_client().indices.refresh(index=f"{opensearch_engine.alias()}-*")
     from saleor.product.models import Product
 
     ids = get_search_engine().search(query, limit=24, **kwargs).product_ids
@@ -56,8 +56,8 @@ def test_a_price_change_is_marked_with_the_change_and_indexed_after_commit(
         assert list(SearchOutbox.objects.values_list("product_id", flat=True)) == [product.pk]
     # and after commit the task indexed it and cleared the mark
     assert SearchOutbox.objects.count() == 0
-    opensearch_engine.client().indices.refresh(index=opensearch_engine.alias())
-    source = opensearch_engine.client().get(index=opensearch_engine.alias(), id=product.pk)
+    opensearch_engine.admin_client().indices.refresh(index=opensearch_engine.alias())
+    source = opensearch_engine.admin_client().get(index=opensearch_engine.alias(), id=product.pk)
     assert source["_source"]["price"] == 99000
 
 
@@ -85,7 +85,7 @@ def test_an_expired_certificate_needs_no_reindex(indexed):
 
 
 def test_a_rebuild_swaps_the_alias_to_a_new_index(indexed):
-    es = opensearch_engine.client()
+    es = opensearch_engine.admin_client()
     alias = opensearch_engine.alias()
     (before,) = es.indices.get_alias(name=alias)
     from django.core.management import call_command

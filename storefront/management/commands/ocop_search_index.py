@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
         try:
             if status:
-                es = opensearch_engine.client()
+                es = opensearch_engine.admin_client()
                 alias = opensearch_engine.alias()
                 indexes = (
                     sorted(es.indices.get_alias(name=alias))
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Search engine unavailable / Không kết nối được: {error!r}"
             ) from error
-        count = opensearch_engine.client().count(index=name)["count"]
+        count = opensearch_engine.admin_client().count(index=name)["count"]
         self.stdout.write(
             f"Built {name} with {count} documents in {time.monotonic() - started:.1f} s;"
             f" {opensearch_engine.alias()} now points to it."
