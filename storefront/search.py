@@ -4,8 +4,9 @@
 of listed products (published, certificate in force) in display order, how many there
 are and, when asked, the facet counts; ``suggest(text)`` the names to offer as the
 shopper types; ``index_products(ids)`` brings the engine's copy up to date (nothing
-to do for PostgreSQL, which reads the live tables). Two engines implement it: this
-module's PostgreSQL one (the default) and ``storefront.opensearch_engine`` (scale-out),
+to do for PostgreSQL, whose folded text is rewritten with each change). Two engines
+implement it: this module's PostgreSQL one (the default) and
+``storefront.opensearch_engine`` (scale-out),
 chosen with ``OCOP_SEARCH_ENGINE`` (postgres | opensearch) or the dotted path
 ``STOREFRONT_SEARCH_ENGINE``. Both pass the same relevance tests
 (tests/storefront/test_relevance.py).
@@ -121,10 +122,10 @@ def _like_escape(text: str) -> str:
 class PostgresProductSearch:
     """Accent-insensitive, typo-tolerant search with PostgreSQL unaccent and pg_trgm.
 
-    A page is one ordered query with LIMIT/OFFSET (PostgreSQL keeps only the rows of
-    the page while it scans: a top-N sort, never the whole list in Python) and one
-    count, so the total is exact however large the catalogue; only when nothing
-    matches the words does a second pair look for names close to the query (typos).
+    A search page is one ordered query with LIMIT/OFFSET over the candidates the trigram
+    index gives, and one count, so the total is exact however large the catalogue; only
+    when nothing matches the words does a second pair look for names close to the
+    query (typos). Browsing walks the (name, id) index per star level (``_browse``).
     """
 
     # The listed products (published, certificate in force) with their stars and facet
@@ -206,7 +207,8 @@ class PostgresProductSearch:
         return [row[0] for row in rows]
 
     def index_products(self, product_ids: Iterable[int]) -> int:
-        """Nothing to copy: this engine reads the live tables."""
+        """Nothing to do: the folded text is rewritten in the writers' transactions
+        (storefront.search_text), the rest is read from the live tables."""
         return 0
 
     # -- the statement's parts: (sql, params) -------------------------------------------

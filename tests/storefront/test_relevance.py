@@ -4,8 +4,6 @@ the same top results whichever engine answers."""
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 from django.utils import timezone
 from saleor.product.models import Product
@@ -13,7 +11,7 @@ from saleor.product.models import Product
 from catalog_sync.importer import import_registry
 from marketplace.models import OcopProduct
 from storefront.search import SearchFacets, get_search_engine
-from tests.catalog_import.registry import HEADERS, MIEN_DONG
+from tests.catalog_import.registry import HEADERS, MIEN_DONG, write_registry
 from tests.storefront.catalogue import recent
 
 ENGLISH = "Tên tiếng Anh"  # the optional registry column product_name_en
@@ -72,13 +70,7 @@ CASES = [
 
 
 def write_rows(path, rows):
-    headers = {**HEADERS, "product_name_en": ENGLISH}
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers.values())
-        for row in rows:
-            writer.writerow(row.get(field, "") for field in headers)
-    return path
+    return write_registry(path, rows, {**HEADERS, "product_name_en": ENGLISH})
 
 
 @pytest.fixture(params=["postgres", pytest.param("opensearch", marks=pytest.mark.opensearch)])
