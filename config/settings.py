@@ -207,7 +207,7 @@ STOREFRONT_SEARCH_ENGINE = (
 OCOP_OPENSEARCH_URL = os.environ.get("OCOP_OPENSEARCH_URL", "").rstrip("/")
 OCOP_SEARCH_INDEX = os.environ.get("OCOP_SEARCH_INDEX", "ocop-products")
 OCOP_OPENSEARCH_TIMEOUT_SECONDS = float(os.environ.get("OCOP_OPENSEARCH_TIMEOUT_SECONDS", 2))
-# How long each worker keeps the order of a list or search (ids only; 0 turns it off).
+# How long each worker keeps a rendered list or search page (0 turns it off).
 STOREFRONT_SEARCH_CACHE_SECONDS = int(os.environ.get("STOREFRONT_SEARCH_CACHE_SECONDS", 60))
 # Saleor's list starts with Django's SecurityMiddleware (HSTS, nosniff, Referrer-Policy,
 # the HTTPS redirect); after it: the request size limit, the static files, and the
