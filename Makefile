@@ -20,6 +20,11 @@ PYTEST_WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 # The Redis cache tests start their own redis-server on a free port (tests/security).
 REDIS_SERVER ?= /usr/bin/redis-server
+# The search tests start the project's OpenSearch node (services/opensearch, a Java
+# launcher built with Maven from Maven Central; devtools/opensearch.py runs it).
+MVN ?= /usr/bin/mvn
+OPENSEARCH_JAR := services/opensearch/target/ocop-opensearch.jar
+OPENSEARCH_SOURCES := services/opensearch/pom.xml $(wildcard services/opensearch/src/main/java/vn/ocop/search/*.java)
 
 .PHONY: help install demo test lint format migrations peer-check clean
 
@@ -55,6 +60,17 @@ $(REDIS_SERVER):
 	$$sudo env RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		--no-install-recommends redis-server >/dev/null
 
+# Offline first: after the first download nothing is fetched again.
+$(OPENSEARCH_JAR): $(OPENSEARCH_SOURCES) | $(MVN)
+	cd services/opensearch && { mvn -q -B -o package -DskipTests >/dev/null 2>&1 || mvn -q -B package -DskipTests; }
+	touch $@
+
+$(MVN):
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+		maven openjdk-17-jdk-headless >/dev/null
+
 install: $(APP_STAMP)
 
 demo: $(APP_STAMP)
@@ -69,7 +85,7 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint $(OPENSEARCH_JAR)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Never run plain `manage.py makemigrations`: it writes into the installed Saleor.
@@ -92,4 +108,4 @@ peer-check: $(TEST_STAMP)
 	@echo "No Saleor test broken beyond intended.txt"
 
 clean:
-	rm -rf $(VENV) .devdata test-results
+	rm -rf $(VENV) .devdata test-results services/opensearch/target

@@ -73,6 +73,10 @@ def decision_key(decision_number: str) -> str:
 def row_hash(row: ValidatedRow) -> str:
     facts = asdict(row)
     facts.pop("row", None)
+    if not facts.get(
+        "product_name_en"
+    ):  # an optional column: no English name, same hash as before it
+        facts.pop("product_name_en", None)
     return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
 
 

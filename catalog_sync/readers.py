@@ -22,6 +22,7 @@ from common.text import compact_key, fold, normalize_text
 
 CANONICAL_FIELDS: tuple[str, ...] = (
     "product_name",
+    "product_name_en",
     "product_group",
     "description",
     "price_vnd",
@@ -53,6 +54,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("product_name", "producer_name", "stars", "
 # and "gia_ban" all hit the same alias; spelling variants need no separate entries.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "product_name": ("product_name", "product", "Tên sản phẩm", "Tên SP", "Sản phẩm"),
+    # Optional: the English name (a Saleor product translation; searched in both languages).
+    "product_name_en": ("product_name_en", "name_en", "English name", "Tên tiếng Anh"),
     "product_group": (
         "product_group",
         "product_set",

@@ -80,6 +80,7 @@ class ValidatedRow:
     expiry_is_explicit: bool
     score: int | None
     legal_basis: str
+    product_name_en: str = ""
     # The optional columns of issue 16: a GS1 barcode, the raw-material area's quality
     # marks, and whether the product group was inferred from the name (to review).
     gtin: str = ""
@@ -340,6 +341,7 @@ def validate_row(
         expiry_is_explicit=expiry_is_explicit,
         score=score,
         legal_basis=legal_basis(decision_date),
+        product_name_en=text("product_name_en"),
         gtin=gtin,
         quality_marks=marks,
         product_group_inferred=group_inferred,
@@ -349,6 +351,7 @@ def validate_row(
 # What the length messages call each limited field.
 _FIELD_NAMES: dict[str, tuple[str, str]] = {
     "product_name": ("Tên sản phẩm", "The product name"),
+    "product_name_en": ("Tên tiếng Anh", "The English name"),
     "producer_name": ("Tên chủ thể", "The producer name"),
     "producer_tax_code": ("Mã số thuế", "The tax code"),
     "producer_phone": ("Số điện thoại", "The phone number"),

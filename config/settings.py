@@ -160,6 +160,9 @@ LOGGING["loggers"].update(
     }
 )
 
+# opensearch-py logs every request at INFO: only its warnings (a failed request).
+LOGGING["loggers"]["opensearch"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}
+
 # Saleor 2.10's own models still use django.contrib.postgres JSONField.
 SILENCED_SYSTEM_CHECKS = ["fields.W904"]
 
@@ -197,14 +200,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "verification.tasks.flag_copied_stamps",
         "schedule": 600.0,
     },
+    # Indexes products marked for search whose after-commit task was lost (or whose
+    # engine was down): storefront.tasks.
+    "ocop-index-dirty-products": {
+        "task": "storefront.tasks.sweep_search_outbox",
+        "schedule": 60.0,
+    },
 }
 
 # --- Storefront pages (storefront/pages.py, cart.py, staff.py, search.py) -------
-# Search engine behind storefront.search.ProductSearch (a dotted path).
-STOREFRONT_SEARCH_ENGINE = os.environ.get(
-    "STOREFRONT_SEARCH_ENGINE", "storefront.search.PostgresProductSearch"
+# Search engine behind storefront.search.ProductSearch: OCOP_SEARCH_ENGINE names one
+# (postgres, the default, or opensearch); STOREFRONT_SEARCH_ENGINE, a dotted path, wins.
+SEARCH_ENGINES = {
+    "postgres": "storefront.search.PostgresProductSearch",
+    "opensearch": "storefront.opensearch_engine.OpenSearchProductSearch",
+}
+OCOP_SEARCH_ENGINE = os.environ.get("OCOP_SEARCH_ENGINE", "postgres").strip().lower()
+if OCOP_SEARCH_ENGINE not in SEARCH_ENGINES:
+    raise ImproperlyConfigured(
+        f"OCOP_SEARCH_ENGINE must be one of {', '.join(SEARCH_ENGINES)}, not {OCOP_SEARCH_ENGINE!r}"
+    )
+STOREFRONT_SEARCH_ENGINE = (
+    os.environ.get("STOREFRONT_SEARCH_ENGINE") or (SEARCH_ENGINES[OCOP_SEARCH_ENGINE])
 )
-# How long each worker keeps the order of a list or search (ids only; 0 turns it off).
+# OpenSearch (or Elasticsearch 7.x): its URL, the alias the shop reads and writes
+# (`manage.py ocop_search_index --rebuild` moves it to a new index), and how long a
+# search may wait for it before PostgreSQL answers instead.
+OCOP_OPENSEARCH_URL = os.environ.get("OCOP_OPENSEARCH_URL", "").rstrip("/")
+OCOP_SEARCH_INDEX = os.environ.get("OCOP_SEARCH_INDEX", "ocop-products")
+OCOP_OPENSEARCH_TIMEOUT_SECONDS = float(os.environ.get("OCOP_OPENSEARCH_TIMEOUT_SECONDS", 2))
+# How long each worker keeps a rendered list or search page (0 turns it off).
 STOREFRONT_SEARCH_CACHE_SECONDS = int(os.environ.get("STOREFRONT_SEARCH_CACHE_SECONDS", 60))
 # Saleor's list starts with Django's SecurityMiddleware (HSTS, nosniff, Referrer-Policy,
 # the HTTPS redirect); after it: the request size limit, the static files, and the

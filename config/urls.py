@@ -31,6 +31,7 @@ urlpatterns = [
     path("san-pham/", pages.product_list, name="storefront-products"),
     path("san-pham/<slug:slug>/", pages.product_detail, name="storefront-product"),
     path("tim-kiem/", pages.product_list, name="storefront-search"),
+    path("tim-kiem/goi-y/", pages.suggest, name="storefront-suggest"),
     path("ngon-ngu/<str:code>/", pages.set_language, name="storefront-language"),
     path("gio-hang/", cart.cart_view, name="storefront-cart"),
     path("gio-hang/them/", cart.cart_add, name="storefront-cart-add"),

@@ -169,12 +169,44 @@ def serve(port: int) -> None:
     DemoServer().run()
 
 
+def start_search_engine():
+    """With OCOP_SEARCH_ENGINE=opensearch and no OCOP_OPENSEARCH_URL: the project's own
+    OpenSearch node (data in .devdata/opensearch), its URL exported for the web server
+    and the worker; PostgreSQL (the default) needs nothing."""
+    if os.environ.get("OCOP_SEARCH_ENGINE", "postgres").strip().lower() != "opensearch":
+        return None
+    from devtools import opensearch
+
+    engine = opensearch.start(port=int(os.environ.get("OCOP_OPENSEARCH_PORT", 0)) or None)
+    os.environ["OCOP_OPENSEARCH_URL"] = engine.url
+    started = f" (started in {engine.started_in_seconds:.0f} s)" if engine.process else ""
+    print(f"Search: OpenSearch at {engine.url}{started}")
+    return engine
+
+
+def build_search_index() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.OCOP_SEARCH_ENGINE == "opensearch":
+        call_command("ocop_search_index", "--rebuild")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
     args = parser.parse_args(argv)
 
+    search_engine = start_search_engine()
+    try:
+        return _run(args)
+    finally:
+        if search_engine is not None:
+            search_engine.stop()
+
+
+def _run(args) -> int:
     prepare_database()
     import django
 
@@ -185,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_site(f"127.0.0.1:{args.port}")
     email, password = ensure_staff_account()
     load_sample_data()
+    build_search_index()
     configure_sample_payments()
     print(f"\nStaff account / Tài khoản quản trị: {email}  password / mật khẩu: {password}")
     cooperative = ensure_cooperative_account(password)

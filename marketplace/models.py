@@ -727,3 +727,19 @@ class StockReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} of stock {self.stock_id} for checkout {self.checkout_token}"
+
+
+class SearchOutbox(models.Model):
+    """A product whose search document is out of date (its product, price, stock,
+    certificate or producer changed): written in the same transaction as the change by
+    ``marketplace.search_outbox.mark_products``, removed once the engine has the new
+    document. A plain id, not a foreign key: a deleted product must leave the index too."""
+
+    product_id = models.IntegerField(primary_key=True)
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["marked_at"], name="search_outbox_marked_idx")]
+
+    def __str__(self) -> str:
+        return f"product {self.product_id} (since {self.marked_at})"

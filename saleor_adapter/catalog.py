@@ -18,6 +18,7 @@ from saleor.product.models import (
     AttributeValue,
     Category,
     Product,
+    ProductTranslation,
     ProductType,
     ProductVariant,
 )
@@ -165,6 +166,7 @@ def registry_columns() -> dict[str, list]:
     """
     return {
         "product_name": [Product._meta.get_field("name")],
+        "product_name_en": [ProductTranslation._meta.get_field("name")],
         "sku": [ProductVariant._meta.get_field("sku")],
         "producer_email": [Warehouse._meta.get_field("email")],
         "price_vnd": [
@@ -249,3 +251,31 @@ def apply_active_sales(products: list[Product]) -> None:
     discounts = list(fetch_active_discounts())
     if discounts:
         update_products_minimal_variant_prices(products, discounts)
+
+
+def set_english_names(names: dict[int, str]) -> None:
+    """The English name of each product (Saleor's product translation, language "en");
+    products whose row gives none keep whatever staff translated."""
+    names = {pk: name for pk, name in names.items() if name}
+    if not names:
+        return
+    existing = {
+        t.product_id: t
+        for t in ProductTranslation.objects.filter(product_id__in=list(names), language_code="en")
+    }
+    changed = []
+    for pk, name in names.items():
+        translation = existing.get(pk)
+        if translation is None:
+            continue
+        if translation.name != name:
+            translation.name = name
+            changed.append(translation)
+    ProductTranslation.objects.bulk_update(changed, ["name"])
+    ProductTranslation.objects.bulk_create(
+        [
+            ProductTranslation(product_id=pk, language_code="en", name=name)
+            for pk, name in names.items()
+            if pk not in existing
+        ]
+    )

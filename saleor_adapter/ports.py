@@ -18,11 +18,12 @@ from saleor.order import OrderStatus
 from saleor.order.actions import create_fulfillments
 from saleor.order.events import order_note_added_event
 from saleor.order.models import Order
-from saleor.product.models import Product
+from saleor.product.models import Product, ProductVariant
 from saleor.product.utils.variant_prices import update_product_minimal_variant_price
 from saleor.warehouse.management import deallocate_stock
 from saleor.warehouse.models import Allocation, Stock
 
+from marketplace import search_outbox
 from marketplace.configuration import MarketplaceSettings
 from marketplace.ports import OrderStatuses, OutOfStock, RoutedLine, StockLevel
 from saleor_adapter import catalog
@@ -127,6 +128,11 @@ class SaleorOrders:
         return order_line.quantity_unfulfilled
 
     def release_stock(self, order_line, quantity: int) -> None:
+        search_outbox.mark_products(
+            ProductVariant.objects.filter(pk=order_line.variant_id).values_list(
+                "product_id", flat=True
+            )
+        )
         try:
             deallocate_stock(order_line, quantity)
         except AllocationError:
@@ -170,6 +176,7 @@ class SaleorCatalogue:
         product.price_amount = price
         product.save(update_fields=["price_amount", "updated_at"])
         update_product_minimal_variant_price(product)
+        search_outbox.mark_products([product.pk])
 
     def locked_stock(self, product: Product, warehouse_id: int) -> StockLevel | None:
         """Lock the product's stock row in ``warehouse_id`` until the transaction ends."""
@@ -187,13 +194,17 @@ class SaleorCatalogue:
         Stock.objects.filter(product_variant__product=product, warehouse_id=warehouse_id).update(
             quantity=quantity
         )
+        search_outbox.mark_products([product.pk])
 
     def set_published(self, product_ids: Iterable[int], published: bool) -> int:
-        return (
-            Product.objects.filter(pk__in=list(product_ids))
+        product_ids = list(product_ids)
+        changed = (
+            Product.objects.filter(pk__in=product_ids)
             .exclude(is_published=published)
             .update(is_published=published, updated_at=timezone.now())
         )
+        search_outbox.mark_products(product_ids)
+        return changed
 
     def products(self, product_ids: Iterable[int]) -> dict[int, Product]:
         return Product.objects.in_bulk(list(product_ids))

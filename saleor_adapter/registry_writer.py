@@ -27,6 +27,7 @@ from catalog_sync.importer import (
 )
 from catalog_sync.validation import ValidatedRow
 from common.text import fold, slug_for
+from marketplace import search_outbox
 from marketplace.models import Certificate, OcopProduct, Producer
 from saleor_adapter import catalog
 
@@ -294,6 +295,10 @@ class RegistryWriter:
             ocop_product.current_certificate = latest_by_product[ocop_product.pk]
         OcopProduct.objects.bulk_update(ocop_products, ["current_certificate"])
         catalog.apply_active_sales(products)
+        catalog.set_english_names(
+            {p.pk: g[-1].product_name_en for p, (_, g) in zip(products, new_groups, strict=True)}
+        )
+        search_outbox.mark_products(p.pk for p in products)  # in the chunk's transaction
 
     def _update_products(self, changed_groups) -> None:
 
@@ -370,6 +375,8 @@ class RegistryWriter:
             stock.quantity = stock_rows[stock.product_variant.product_id].stock
         Stock.objects.bulk_update(stocks, ["quantity"])
         catalog.apply_active_sales(products)
+        catalog.set_english_names({pk: row.product_name_en for pk, row in stock_rows.items()})
+        search_outbox.mark_products(p.pk for p in products)  # in the chunk's transaction
 
 
 def _origin_fields(row: ValidatedRow) -> dict:

@@ -211,3 +211,33 @@ def order_token_for_lookup(number: int, phone: str) -> str | None:
         if address is not None and national_phone(str(address.phone or "")) == wanted:
             return str(order.token)
     return None
+def search_fields(product_ids: list[int]) -> dict[int, dict]:
+    """What the search index holds of Saleor's products, in three queries: name,
+    description, price, published, English name (Saleor's product translation), and
+    whether any unit can be bought (stock minus allocations)."""
+    from saleor.product.models import ProductTranslation
+
+    rows = {
+        row["id"]: {**row, "name_en": "", "in_stock": False}
+        for row in Product.objects.filter(pk__in=product_ids).values(
+            "id", "name", "description", "minimal_variant_price_amount", "is_published"
+        )
+    }
+    for product_id, name in ProductTranslation.objects.filter(
+        product_id__in=list(rows), language_code="en"
+    ).values_list("product_id", "name"):
+        rows[product_id]["name_en"] = name or ""
+    stocks = (
+        Stock.objects.filter(product_variant__product_id__in=list(rows))
+        .values("product_variant__product_id", "quantity")
+        .annotate(allocated=Coalesce(Sum("allocations__quantity_allocated"), Value(0)))
+    )
+    for stock in stocks:
+        if stock["quantity"] - stock["allocated"] > 0:
+            rows[stock["product_variant__product_id"]]["in_stock"] = True
+    return rows
+
+
+def product_ids_updated_since(since) -> list[int]:
+    """Products Saleor saved since ``since`` (its ``updated_at``)."""
+    return list(Product.objects.filter(updated_at__gte=since).values_list("id", flat=True))

@@ -89,3 +89,24 @@ class StorefrontConfiguration(models.Model):
             yield
         finally:
             _this_request.reset(token)
+
+
+class SearchText(models.Model):
+    """What the PostgreSQL search engine matches, folded once (``ocop_fold``) per product
+    instead of once per row per query: the name, the English name, the producer, origin
+    and product group, the start of the description. Rewritten by
+    ``storefront.search_text.refresh`` in the same transaction as every change that marks
+    a product for search (marketplace.search_outbox), so it is never behind the shop.
+    Trigram indexes (migration 0004) serve the word patterns."""
+
+    product_id = models.IntegerField(primary_key=True)
+    name = models.TextField()
+    name_en = models.TextField(blank=True)
+    fields = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    names = models.TextField()  # name + English name (typos)
+    known = models.TextField()  # names + fields (the "every word somewhere" tier)
+    every = models.TextField()  # known + description (what a search can match at all)
+
+    def __str__(self) -> str:
+        return f"search text of product {self.product_id}"

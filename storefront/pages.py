@@ -17,8 +17,9 @@ from urllib.parse import urlencode
 import graphene
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -33,7 +34,13 @@ from marketplace.models import ProducerType
 from marketplace.verification_codes import product_code
 from saleor_adapter import storefront_data
 from storefront.models import StorefrontConfiguration
-from storefront.search import MAX_QUERY_LENGTH, SearchFacets, clean_query, get_search_engine
+from storefront.search import (
+    MAX_QUERY_LENGTH,
+    FacetCounts,
+    SearchFacets,
+    clean_query,
+    get_search_engine,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -308,15 +315,24 @@ def _product_list(request, config):
     size = max(1, min(config.products_per_page, 96))
     engine = get_search_engine()
     result = engine.search(
-        wanted.query, limit=size, offset=(wanted.page - 1) * size, facets=wanted.facets
+        wanted.query,
+        limit=size,
+        offset=(wanted.page - 1) * size,
+        facets=wanted.facets,
+        with_counts=True,
     )
     pages = max(1, math.ceil(result.total / size))
     page, past_the_end = wanted.page, False
     if not result.product_ids and result.total and wanted.page > pages:
         past_the_end, page = True, pages
         result = engine.search(
-            wanted.query, limit=size, offset=(page - 1) * size, facets=wanted.facets
+            wanted.query,
+            limit=size,
+            offset=(page - 1) * size,
+            facets=wanted.facets,
+            with_counts=True,
         )
+    counts = result.counts or FacetCounts()
     query_params = {
         key: value
         for key, value in (
@@ -342,11 +358,41 @@ def _product_list(request, config):
             past_the_end=past_the_end,
             ignored=wanted.ignored,
             query_params=query_params,
-            provinces=provinces(),
-            groups=group_choices(),
-            star_levels=STAR_LEVELS,
+            # Each option with how many products it would show ("Thái Nguyên (12)").
+            provinces=[(code, name, counts.province.get(code, 0)) for code, name in provinces()],
+            groups=[(code, name, counts.group.get(code, 0)) for code, name in group_choices()],
+            star_levels=[(level, counts.at_least(level)) for level in STAR_LEVELS],
             is_search=bool(wanted.query),
         ),
+    )
+
+
+SUGGESTIONS = 8
+
+
+@require_safe
+@storefront_view
+def suggest(request):
+    """Names to offer as the shopper types: JSON for the search box's script
+    (``?format=json``), else a page of links (the same without JavaScript)."""
+    query = clean_query(request.GET.get("q", ""))
+    ids = get_search_engine().suggest(query, limit=SUGGESTIONS) if query else []
+    cards = product_cards(ids)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "query": query,
+                "suggestions": [
+                    {"name": card.name, "url": reverse("storefront-product", args=[card.slug])}
+                    for card in cards
+                ],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return TemplateResponse(
+        request,
+        "storefront/suggest.html",
+        page_context(request, query=query, products=cards, search_link=search_url(query)),
     )
 
 

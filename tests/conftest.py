@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.saleor_fixtures.api",
     "tests.saleor_fixtures.stripe_api",
     "tests.routing.marketplace",
+    "tests.search_engine",
 ]
 
 

@@ -5,6 +5,7 @@ three mutations that can set ``isPublished`` (see README "Keeping the shop truth
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from saleor.core.permissions import ProductPermissions
 from saleor.graphql.core.types.common import ProductError
@@ -17,6 +18,7 @@ from saleor.product import models
 from saleor.product.error_codes import ProductErrorCode
 
 from common.inputs import NUL_MESSAGE, fields_with_nul
+from marketplace import search_outbox
 from marketplace.certification import certified_product_ids
 from saleor_adapter.ocop.plugin import marketplace_settings
 
@@ -73,6 +75,12 @@ class ProductCreate(SaleorProductCreate):
             _refuse_publishing(instance, cleaned_input)
         return cleaned_input
 
+    @classmethod
+    def save(cls, info, instance, cleaned_input):
+        with transaction.atomic():
+            super().save(info, instance, cleaned_input)
+            search_outbox.mark_products([instance.pk])
+
 
 class ProductUpdate(SaleorProductUpdate):
     class Meta(_ProductMutationMeta):
@@ -85,6 +93,12 @@ class ProductUpdate(SaleorProductUpdate):
         _refuse_publishing(instance, cleaned_input)
         return cleaned_input
 
+    @classmethod
+    def save(cls, info, instance, cleaned_input):
+        with transaction.atomic():
+            super().save(info, instance, cleaned_input)
+            search_outbox.mark_products([instance.pk])
+
 
 class ProductBulkPublish(SaleorProductBulkPublish):
     class Meta(_ProductMutationMeta):
@@ -92,14 +106,21 @@ class ProductBulkPublish(SaleorProductBulkPublish):
 
     @classmethod
     def perform_mutation(cls, _root, info, ids, **data):
-        if not data.get("is_published") or not ids:
-            return super().perform_mutation(_root, info, ids, **data)
         from saleor.graphql.product.types import Product
 
+        if not data.get("is_published") or not ids:
+            with transaction.atomic():
+                result = super().perform_mutation(_root, info, ids, **data)
+                if ids:
+                    nodes = cls.get_nodes_or_error(ids, "id", Product)
+                    search_outbox.mark_products(p.pk for p in nodes)
+            return result
         products = cls.get_nodes_or_error(ids, "id", Product)
         refused = uncertified([product.pk for product in products])
         allowed = [node_id for node_id, p in zip(ids, products, strict=True) if p.pk not in refused]
-        count, errors = super().perform_mutation(_root, info, allowed, **data)
+        with transaction.atomic():
+            count, errors = super().perform_mutation(_root, info, allowed, **data)
+            search_outbox.mark_products(p.pk for p in products if p.pk not in refused)
         blocked = {
             node_id: NOT_CERTIFIED
             for node_id, p in zip(ids, products, strict=True)

@@ -135,6 +135,7 @@ class OCOPPlugin(BasePlugin):
         settings = self.settings
         store_parcel_fees(order, settings)
         schedule_routing(order)
+        mark_order_products(order)  # stock taken: search shows what is left
         credit_fair(order, settings.fair_attribution_days)
         return previous_value
 
@@ -156,6 +157,7 @@ class OCOPPlugin(BasePlugin):
         from marketplace.lifecycle import saleor_order_cancelled
 
         saleor_order_cancelled(order)
+        mark_order_products(order)  # stock given back
         return previous_value
 
     # -- payments → settlement (saleor_adapter.payments.ledger) --------------------------------
@@ -211,6 +213,13 @@ def credit_fair(order, days: int) -> None:
                 order.save(update_fields=["private_metadata"])
     except Exception:
         logger.exception("Could not credit order %s to a trade fair", order.pk)
+
+
+def mark_order_products(order) -> None:
+    """The order's products, for search (in-stock): in the order's transaction."""
+    from marketplace.search_outbox import mark_products
+
+    mark_products(order.lines.values_list("variant__product_id", flat=True))
 
 
 def marketplace_settings() -> MarketplaceSettings:

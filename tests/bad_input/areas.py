@@ -75,6 +75,7 @@ _ORDERS = ["htx", "trang", "trang_thai", "tu_ngay", "den_ngay", "q", "can_xu_ly"
 PARAMETERS = {
     "storefront-products": _LIST,
     "storefront-search": _LIST,
+    "storefront-suggest": ["q", "format"],
     "storefront-product": ["loi"],
     "storefront-language": ["next"],
     "storefront-configuration": ["da-luu"],

@@ -84,11 +84,11 @@ ORPHANS = {
 }
 
 
-def write_registry(path: Path, rows: list[dict]) -> Path:
+def write_registry(path: Path, rows: list[dict], headers: dict[str, str] = HEADERS) -> Path:
     """A UTF-8 CSV with BOM and Vietnamese headers, one row per dict."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADERS.values())
+        writer.writerow(headers.values())
         for row in rows:
-            writer.writerow(row.get(field, "") for field in HEADERS)
+            writer.writerow(row.get(field, "") for field in headers)
     return path

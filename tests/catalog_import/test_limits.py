@@ -51,7 +51,7 @@ def test_limits_are_those_of_the_columns(db):
     # Then they are the columns' sizes: Saleor's product name (250) is shorter than our
     # certificate's (255); a price is numeric(12,2) in Saleor's migration: 10 whole digits
     assert dict(limits.max_length) == {
-        "product_name": 250, "producer_name": 255, "producer_tax_code": 20,
+        "product_name": 250, "product_name_en": 250, "producer_name": 255, "producer_tax_code": 20,
         "producer_phone": 30, "producer_email": 254, "decision_number": 100,
         "issuing_authority": 255, "province": 100, "commune": 100, "legacy_district": 100,
         "sku": 255,

@@ -373,6 +373,29 @@ def test_a_duplicate_of_a_rejected_row_is_still_reported():
     ]
 
 
+def test_the_english_name_is_optional_and_checked_like_the_name():
+    # Given no English name column, or a blank one: the row is as before (same hash)
+    from catalog_sync.importer import row_hash
+
+    assert accepted().product_name_en == ""
+    assert row_hash(accepted()) == row_hash(accepted(product_name_en=""))
+    # Given one: normalised and kept
+    assert accepted(product_name_en="  Tan Cuong\u00a0green tea ").product_name_en == (
+        "Tan Cuong green tea"
+    )
+    # Too long, or with a NUL: refused with its own code
+    assert rejections(product_name_en="x" * 251) == [
+        ("product_name_en", "product_name_en_too_long")
+    ]
+    assert ("product_name_en", "invalid_character") in rejections(product_name_en="tea\x00")
+
+
+def test_the_english_name_column_is_recognised_by_its_headers():
+    from catalog_sync.readers import match_header
+
+    for header in ["Tên tiếng Anh", "English name", "product_name_en", "TEN TIENG ANH"]:
+        assert match_header(header) == "product_name_en", header
+    assert match_header("Tên sản phẩm") == "product_name"
 # -- issue 16: the registries as provinces publish them ---------------------------------
 
 
