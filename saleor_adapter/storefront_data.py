@@ -211,6 +211,8 @@ def order_token_for_lookup(number: int, phone: str) -> str | None:
         if address is not None and national_phone(str(address.phone or "")) == wanted:
             return str(order.token)
     return None
+
+
 def search_fields(product_ids: list[int]) -> dict[int, dict]:
     """What the search index holds of Saleor's products, in three queries: name,
     description, price, published, English name (Saleor's product translation), and

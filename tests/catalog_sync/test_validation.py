@@ -396,6 +396,8 @@ def test_the_english_name_column_is_recognised_by_its_headers():
     for header in ["Tên tiếng Anh", "English name", "product_name_en", "TEN TIENG ANH"]:
         assert match_header(header) == "product_name_en", header
     assert match_header("Tên sản phẩm") == "product_name"
+
+
 # -- issue 16: the registries as provinces publish them ---------------------------------
 
 
