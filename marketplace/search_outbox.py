@@ -40,9 +40,11 @@ def _notify() -> None:
         callback()
 
 
-def mark_products(product_ids: Iterable[int]) -> int:
+def mark_products(product_ids: Iterable[int], *, text_changed: bool = True) -> int:
     """Mark Saleor product ids dirty in the current transaction (a re-mark moves the time,
-    so a change made while a batch is being indexed is not lost)."""
+    so a change made while a batch is being indexed is not lost). ``text_changed=False``
+    (an order taking or giving back stock): nothing searched as text changed, so the
+    in-transaction callbacks (the folded text) are skipped."""
     ids = sorted({int(pk) for pk in product_ids if pk is not None})
     if not ids:
         return 0
@@ -53,8 +55,9 @@ def mark_products(product_ids: Iterable[int]) -> int:
             " ON CONFLICT (product_id) DO UPDATE SET marked_at = EXCLUDED.marked_at",
             [ids, timezone.now()],
         )
-    for callback in _in_transaction:
-        callback(ids)
+    if text_changed:
+        for callback in _in_transaction:
+            callback(ids)
     transaction.on_commit(_notify)
     return len(ids)
 

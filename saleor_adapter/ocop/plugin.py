@@ -219,7 +219,8 @@ def mark_order_products(order) -> None:
     """The order's products, for search (in-stock): in the order's transaction."""
     from marketplace.search_outbox import mark_products
 
-    mark_products(order.lines.values_list("variant__product_id", flat=True))
+    # Stock only: the products' text (the PostgreSQL engine's folded table) is unchanged.
+    mark_products(order.lines.values_list("variant__product_id", flat=True), text_changed=False)
 
 
 def marketplace_settings() -> MarketplaceSettings:

@@ -8,7 +8,7 @@ is the one that was recorded — the PaymentIntent for 280.000 ₫ (``amount=280
 key — otherwise with Stripe's own error shape, so a wrong amount or currency fails the
 checkout instead of passing silently. Every request is kept for the test to inspect.
 
-The parcels journey (tests/browser/test_parcels_journey.py) buys for 355.000 ₫ and has
+The parcels journey (tests/browser/test_parcels_journey.py) buys for 380.000 ₫ and has
 one part refunded: the same recorded intent is answered for that amount too (its ids
 and amounts rewritten), ``GET /v1/payment_intents/<id>`` gives back an intent this stub
 created, and ``POST /v1/charges/<id>/refund`` answers the recorded refunded charge with
@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 RECORDED = Path(__file__).parents[1] / "payments" / "recorded"
 SECRET_KEY = "sk_test_recorded"  # what live_shop configures; never a real key
 # The recorded intent's amount, and the parcels journey's (see the module docstring).
-AMOUNTS = ("280000", "355000")
+AMOUNTS = ("280000", "380000")
 EXPECTED_INTENT = {
     "currency": "vnd",
     "payment_method": "pm_card_visa",

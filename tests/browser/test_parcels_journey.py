@@ -2,12 +2,13 @@
 money see agree at every step (issue 13).
 
 The shopper buys 2 miến dong of Hợp tác xã Tài Hoan (250.000 ₫) and 1 miến dong of Hợp
-tác xã Định Hóa (75.000 ₫) with 30.000 ₫ shipping, shared 23.077 / 6.923 ₫ in proportion
-to the goods: parcels of 273.077 and 81.923 ₫, 355.000 ₫ in all. Định Hóa rejects its
+tác xã Định Hóa (75.000 ₫), each parcel priced from its province (both now in Thái
+Nguyên) to Hà Nội, within the North: 1 kg for 30.000 ₫ and 500 g for 25.000 ₫, so
+parcels of 280.000 and 100.000 ₫, 380.000 ₫ in all. Định Hóa rejects its
 part ("Hết hàng"); Tài Hoan ships it by Viettel Post and marks it delivered. Three ways
-to pay: cash on delivery (the courier now collects 273.077 ₫), VietQR paid in full
-before the rejection (81.923 ₫ owed: the shopper gives an account, staff transfer it),
-and card through Stripe (81.923 ₫ refunded through the gateway, the stub of Stripe's
+to pay: cash on delivery (the courier now collects 280.000 ₫), VietQR paid in full
+before the rejection (100.000 ₫ owed: the shopper gives an account, staff transfer it),
+and card through Stripe (100.000 ₫ refunded through the gateway, the stub of Stripe's
 API answering). Screenshots in test-results/screenshots/parcels-*.png.
 """
 
@@ -111,7 +112,7 @@ class Journey:
         page.check(f'input[name="gateway"][value="{gateway}"]')
         page.click('[data-testid="place-order"]')
         page.wait_for_url(re.compile(r"/don-hang/[0-9a-f-]{36}/$"))
-        assert page.locator('[data-testid="order-total"]').inner_text() == vnd("355.000")
+        assert page.locator('[data-testid="order-total"]').inner_text() == vnd("380.000")
         number = page.locator('[data-testid="order-number"] strong').inner_text().lstrip("#")
         self.shot(page, "ordered")
         return page, number
@@ -200,24 +201,24 @@ def test_parcels_cod(journey, live_shop):
     # The shopper's page and e-mail: the new amount, each courier's share
     shopper.reload()
     assert shopper.locator('[data-testid="amount-due"]').inner_text() == (
-        f"Còn phải thanh toán: {vnd('273.077')}"
+        f"Còn phải thanh toán: {vnd('280.000')}"
     )
     assert shopper.locator('[data-testid="parcel-cod"]').inner_text() == (
-        f"Người giao hàng thu: {vnd('273.077')}"
+        f"Người giao hàng thu: {vnd('280.000')}"
     )
     journey.shot(shopper, "shopper-after-rejection")
     (rejected,) = [m for m in mails_to(live_shop, journey.shopper_email)
                    if "không giao được" in str(m["Subject"])]  # fmt: skip
     text = body(rejected)
-    assert f"Amount now due: {vnd('273.077')}" in text
-    assert f"The courier of {TAI_HOAN} collects: {vnd('273.077')}" in text
+    assert f"Amount now due: {vnd('280.000')}" in text
+    assert f"The courier of {TAI_HOAN} collects: {vnd('280.000')}" in text
 
-    journey.ship_and_deliver(number, cash=vnd("273.077"))
+    journey.ship_and_deliver(number, cash=vnd("280.000"))
     journey.check_delivered_page(shopper, number)
 
-    # The books: Tài Hoan earned its 273.077 ₫, which the courier still owes (escrow −)
+    # The books: Tài Hoan earned its 280.000 ₫, which the courier still owes (escrow −)
     assert books(live_shop, number) | {"parts": None} == {
-        "paid": 0, "ledger": 273077, "escrow": -273077, "commission": 25000,
+        "paid": 0, "ledger": 280000, "escrow": -280000, "commission": 25000,
         "balanced": True, "parts": None, "refunds": [],
     }  # fmt: skip
 
@@ -226,15 +227,15 @@ def test_parcels_cod(journey, live_shop):
 def test_parcels_vietqr(journey, live_shop):
     shopper, number = journey.buy(VIETQR)
     reference = shopper.locator('[data-testid="transfer-reference"]').inner_text()
-    notified = notify_bank(live_shop, reference, f"FT{reference}", amount=355000)
+    notified = notify_bank(live_shop, reference, f"FT{reference}", amount=380000)
     assert notified["outcome"] == "matched"
 
     journey.reject(number)
 
-    # The shop owes 81.923 ₫: the shopper gives an account (a bad one first)
+    # The shop owes 100.000 ₫: the shopper gives an account (a bad one first)
     shopper.reload()
     assert (
-        f"Cửa hàng nợ bạn {vnd('81.923')}"
+        f"Cửa hàng nợ bạn {vnd('100.000')}"
         in shopper.locator('[data-testid="refund-owed"]').inner_text()
     )
     assert shopper.locator('[data-testid="vietqr"]').count() == 0
@@ -270,19 +271,19 @@ def test_parcels_vietqr(journey, live_shop):
 
     shopper.goto(shopper.url.split("#")[0])
     assert shopper.locator('[data-testid="refunded"]').inner_text() == (
-        f"Đã hoàn tiền: {vnd('81.923')}"
+        f"Đã hoàn tiền: {vnd('100.000')}"
     )
     subjects = [str(m["Subject"]) for m in mails_to(live_shop, journey.shopper_email)]
     assert any("Đã hoàn tiền phần đơn" in s for s in subjects), subjects
 
     journey.ship_and_deliver(number, cash=None)
     journey.check_delivered_page(shopper, number)
-    # paid 355.000 − 81.923 = 273.077 = Tài Hoan's delivered part in the ledger
+    # paid 380.000 − 100.000 = 280.000 = Tài Hoan's delivered part in the ledger
     money = books(live_shop, number)
     assert (money["paid"], money["ledger"], money["escrow"], money["balanced"]) == (
-        273077, 273077, 0, True,
+        280000, 280000, 0, True,
     )  # fmt: skip
-    assert money["refunds"][0][1:] == [81923, "bank_transfer", "refunded"]
+    assert money["refunds"][0][1:] == [100000, "bank_transfer", "refunded"]
 
 
 @pytest.mark.browser
@@ -293,12 +294,12 @@ def test_parcels_stripe(journey, live_shop):
 
     journey.reject(number)
 
-    # Định Hóa's 81.923 ₫ went back through Stripe, at once
+    # Định Hóa's 100.000 ₫ went back through Stripe, at once
     refunds = [(m, p, f) for m, p, f in stub.requests[before:] if p.endswith("/refund")]
-    assert [f["amount"] for _, _, f in refunds] == [["81923"]]
+    assert [f["amount"] for _, _, f in refunds] == [["100000"]]
     shopper.reload()
     assert shopper.locator('[data-testid="refunded"]').inner_text() == (
-        f"Đã hoàn tiền: {vnd('81.923')}"
+        f"Đã hoàn tiền: {vnd('100.000')}"
     )
     journey.shot(shopper, "shopper-refunded")
 
@@ -306,6 +307,6 @@ def test_parcels_stripe(journey, live_shop):
     journey.check_delivered_page(shopper, number)
     money = books(live_shop, number)
     assert (money["paid"], money["ledger"], money["escrow"], money["balanced"]) == (
-        273077, 273077, 0, True,
+        280000, 280000, 0, True,
     )  # fmt: skip
-    assert money["refunds"][0][1:] == [81923, "gateway", "refunded"]
+    assert money["refunds"][0][1:] == [100000, "gateway", "refunded"]
