@@ -29,6 +29,25 @@ ACTIONS = {
 }
 
 
+def guard_copies() -> None:
+    """django-auditlog 3.0 logs an "update" of an instance whose pk was set to None to save
+    a copy (Saleor does it, and its tests), with no record id: the log's insert fails and
+    the save with it. Such a save is an insert, which the create receiver logs."""
+    from auditlog.registry import auditlog
+    from django.db.models.signals import pre_save
+
+    log_update = auditlog._signals[pre_save]
+    if getattr(log_update, "skips_copies", False):
+        return
+
+    def log_update_of_saved_rows(sender, instance, **kwargs):
+        if instance.pk is not None:
+            log_update(sender, instance, **kwargs)
+
+    log_update_of_saved_rows.skips_copies = True
+    auditlog._signals[pre_save] = log_update_of_saved_rows
+
+
 def tracked_kinds() -> list[tuple[int, str]]:
     """(content type id, "app.Model") of every kind of record the log may hold."""
     from auditlog.registry import auditlog

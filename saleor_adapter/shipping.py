@@ -34,9 +34,10 @@ PARCEL_FEES_METADATA_KEY = "ocop_parcel_shipping"
 
 def province_of(address) -> str:
     """The two-digit current province code of a Saleor address ("" when unknown)."""
-    area = (getattr(address, "country_area", "") or "").strip()
-    if not area:
-        return ""
+    area = getattr(address, "country_area", "") or ""
+    if not isinstance(area, str) or not area.strip():
+        return ""  # no province (or not an address Saleor stored: nothing to price from)
+    area = area.strip()
     try:
         return resolve_province_code(area[:100])
     except OriginError:

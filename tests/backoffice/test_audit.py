@@ -143,3 +143,14 @@ def test_the_log_page_costs_the_same_queries_for_5_or_50_entries(catalog, platfo
     # Then the page's query count does not grow with the entries shown
     assert LogEntry.objects.count() >= 50
     assert many == few
+
+
+def test_a_copy_saved_with_its_pk_cleared_is_logged_as_created(ocop_product):
+    # Given a product copied the way Saleor's code and tests do: pk cleared, then save()
+    product = type(ocop_product).objects.get(pk=ocop_product.pk)
+    product.pk, product.slug = None, "mien-dong-ban-sao"
+
+    # When it is saved, then the save works and the copy's creation is logged
+    product.save()
+    [(actor, action, _)] = entries_for(type(product), product.pk)
+    assert (actor, action) == (None, LogEntry.Action.CREATE)
