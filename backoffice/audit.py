@@ -30,11 +30,13 @@ ACTIONS = {
 
 
 def guard_copies() -> None:
-    """django-auditlog 3.0 logs an "update" of an instance whose pk was set to None to save
-    a copy (Saleor does it, and its tests), with no record id: the log's insert fails and
-    the save with it. Such a save is an insert, which the create receiver logs."""
+    """Two guards on django-auditlog 3.0's receivers. It logs an "update" of an instance
+    whose pk was set to None to save a copy (Saleor does it, and its tests), with no
+    record id: the log's insert fails and the save with it. Such a save is an insert,
+    which the create receiver logs."""
     from auditlog.registry import auditlog
-    from django.db.models.signals import pre_save
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, pre_save
 
     log_update = auditlog._signals[pre_save]
     if getattr(log_update, "skips_copies", False):
@@ -46,6 +48,17 @@ def guard_copies() -> None:
 
     log_update_of_saved_rows.skips_copies = True
     auditlog._signals[pre_save] = log_update_of_saved_rows
+
+    # A person who deletes their own account is the actor of its deletion entry, written
+    # after Django cleared the references to them: the entry keeps no actor instead.
+    log_delete = auditlog._signals[post_delete]
+
+    def log_delete_without_deleted_actor(sender, instance, **kwargs):
+        log_delete(sender, instance, **kwargs)
+        if sender is get_user_model():
+            LogEntry.objects.filter(actor_id=instance.pk).update(actor=None)
+
+    auditlog._signals[post_delete] = log_delete_without_deleted_actor
 
 
 def tracked_kinds() -> list[tuple[int, str]]:

@@ -154,3 +154,18 @@ def test_a_copy_saved_with_its_pk_cleared_is_logged_as_created(ocop_product):
     product.save()
     [(actor, action, _)] = entries_for(type(product), product.pk)
     assert (actor, action) == (None, LogEntry.Action.CREATE)
+
+
+def test_an_account_deleted_by_its_owner_is_logged_without_a_dangling_actor(db):
+    # Given a shopper who deletes their own account while signed in (the actor)
+    from auditlog.context import set_actor
+    from saleor.account.models import User
+
+    shopper = User.objects.create_user(email="xoa.tai.khoan@example.vn", password="x")
+    pk = shopper.pk
+    with set_actor(shopper):
+        shopper.delete()
+
+    # Then the deletion is logged, by nobody that no longer exists
+    [(actor, action, _)] = [e for e in entries_for(User, pk) if e[1] == LogEntry.Action.DELETE]
+    assert (actor, action) == (None, LogEntry.Action.DELETE)
