@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from backoffice.security import BadRequest, signed_in_area
 from backoffice.views import _int_param
 from common.banks import bank_choices, bank_name
-from common.inputs import has_nul
+from common.inputs import has_nul, whole_number
 from common.units import provinces
 from marketplace import access, cooperatives
 from marketplace.models import CooperativeMembership, PayoutAccountChange, Producer
@@ -164,8 +164,6 @@ def _lift(user, producer, post):
 
 
 def _int_param_from(post, name: str) -> int:
-    from common.inputs import whole_number
-
     number = whole_number(post.get(name, ""), max_digits=12)
     if number is None:
         raise cooperatives.CooperativeError(

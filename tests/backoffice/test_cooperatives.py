@@ -9,11 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from saleor.account.models import User
 
 from fairs.models import ProvinceStaff
+from marketplace.certification import certified_product_ids
 from marketplace.models import (
     CooperativeMembership,
     CooperativeSettings,
@@ -224,9 +226,7 @@ def test_a_suspended_cooperative_sells_nothing_until_reinstated(catalog, platfor
     product.refresh_from_db()
     assert not product.is_published
     assert client_for(platform_staff).get(f"/san-pham/{product.slug}/").status_code == 404
-    from marketplace.certification import certified_product_ids
-
-    assert certified_product_ids([product.pk], catalog_today()) == set()
+    assert certified_product_ids([product.pk], timezone.localdate()) == set()
     # and Tân Cương is not touched
     catalog.tra.product.refresh_from_db()
     assert catalog.tra.product.is_published
@@ -235,12 +235,6 @@ def test_a_suspended_cooperative_sells_nothing_until_reinstated(catalog, platfor
     assert staff.post(action(catalog.tai_hoan, "mo-lai")).status_code == 302
     product.refresh_from_db()
     assert product.is_published
-
-
-def catalog_today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def test_a_suspension_needs_a_reason(catalog, platform_staff):
