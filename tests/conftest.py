@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.saleor_fixtures.stripe_api",
     "tests.routing.marketplace",
     "tests.search_engine",
+    "tests.backoffice.roles",
 ]
 
 
