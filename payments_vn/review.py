@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError, bilingual
-from common.inputs import has_nul
+from common.inputs import required_text
 from common.money import format_vnd
 from marketplace import access, ports, refunds
 from payments_vn import matching
@@ -45,26 +45,14 @@ def _staff(actor) -> None:
         )
 
 
-def _note(note: str, *, required: bool) -> str:
-    note = (note or "").strip()
-    if has_nul(note):
-        raise ReviewError(
-            "invalid_note", bilingual("Không được chứa ký tự NUL", "Must not contain NUL"), "note"
-        )
-    if len(note) > MAX_NOTE or (required and not note):
-        raise ReviewError(
-            "note_required" if not note else "note_too_long",
-            bilingual(
-                f"Ghi chú bắt buộc, tối đa {MAX_NOTE} ký tự",
-                f"A note is required, at most {MAX_NOTE} characters",
-            )
-            if required
-            else bilingual(
-                f"Ghi chú tối đa {MAX_NOTE} ký tự", f"A note is at most {MAX_NOTE} characters"
-            ),
-            "note",
-        )
-    return note
+def _note(note: object, *, required: bool) -> str:
+    """A dismissal says why; a match or a refund may say more, within the same limits."""
+    if not required and not (note if isinstance(note, str) else "").strip():
+        return ""
+    return required_text(
+        note, field="note", max_length=MAX_NOTE, error=ReviewError,
+        missing=("Ghi lý do bỏ qua giao dịch", "Say why the transaction is dismissed"),
+    )  # fmt: skip
 
 
 def _open(transaction_id: int) -> BankTransaction:
@@ -101,9 +89,10 @@ def match_to_order(
     """Capture the credit on the order numbered ``order_number`` ("123" or "#123")."""
     _staff(actor)
     note = _note(note, required=False)
-    number = (order_number or "").strip()
-    if not number or len(number) > MAX_ORDER_NUMBER or has_nul(number):
-        raise _order_error("Nhập số đơn hàng", "Enter the order number", "order_required")
+    number = required_text(
+        order_number, field="order", max_length=MAX_ORDER_NUMBER, error=ReviewError,
+        missing=("Nhập số đơn hàng", "Enter the order number"),
+    )  # fmt: skip
     shop = ports.payments()
     with transaction.atomic():
         row = _open(transaction_id)

@@ -139,8 +139,8 @@ def test_a_second_payment_cannot_be_matched_to_a_paid_order(transfer_order, staf
         ("99999", "There is no order 99999"),
         ("abc", "There is no order abc"),
         ("9" * 25, "There is no order 9999999999999999999999999"),
-        ("9" * 31, "Enter the order number"),
-        ("1\x00", "Enter the order number"),
+        ("9" * 31, "At most 30 characters"),
+        ("1\x00", "Must not contain the NUL character"),
     ],
     ids=["empty", "unknown", "not a number", "out of range", "too long", "NUL"],
 )
