@@ -54,6 +54,8 @@ ARGUMENTS = {
     "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
+    "backoffice-transfer": lambda w: {"pk": w.bank_credit.pk},
+    "backoffice-transfer-action": lambda w: {"pk": w.bank_credit.pk, "action": "bo-qua"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
 }
 
@@ -93,6 +95,7 @@ PARAMETERS = {
     "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
+    "backoffice-transfers": ["trang_thai", "ket_qua", "trang"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -132,6 +135,8 @@ def who(route: Route) -> str:
     if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
         return "platform_staff"
     if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
+    if route.name.startswith(("backoffice-today", "backoffice-transfer")):
         return "platform_staff"
     return "shopper"
 

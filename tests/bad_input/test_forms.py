@@ -59,6 +59,7 @@ PAGES = [
     ("province_staff", "verification:stamps", lambda w: {}),
     ("province_staff", "verification:programme", lambda w: {}),
     ("cooperative", "portal:stamps", lambda w: {}),
+    ("platform_staff", "backoffice-transfer", lambda w: {"pk": w.bank_credit.pk}),
 ]  # fmt: skip
 
 
@@ -147,6 +148,10 @@ FORMS = {
     "verification:stamps": Baseline({"count": "3"}),
     "verification:programme": Baseline({"muc-tieu-products_online": "12"}),
     "portal:stamps": Baseline({"count": "3"}),
+    # The bad-input world has no order paid by transfer: a match is refused.
+    "backoffice-transfer-action:khop-don": Baseline({"order": "1"}, accepted=False),
+    "backoffice-transfer-action:hoan-tien": Baseline({"reference": "FT26334001"}),
+    "backoffice-transfer-action:bo-qua": Baseline({"note": "Chuyển thử"}),
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)
@@ -160,7 +165,7 @@ FUZZ = settings(
 def _key(form, page_path: str) -> str:
     match = resolve(urlsplit(form.action).path or page_path)
     key = match.view_name
-    if key == "portal:order_action":
+    if key in ("portal:order_action", "backoffice-transfer-action"):
         key += ":" + match.kwargs["action"]
     return key
 
