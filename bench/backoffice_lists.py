@@ -34,6 +34,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import os
 import random
 import re
 import statistics
@@ -982,6 +983,12 @@ def main() -> int:
     mark = fingerprint(args)
     database = f"ocop_bench_backoffice_{mark}"
     common.configure(database, EMAIL_URL="memory://", DEFAULT_FROM_EMAIL="bench@cho-ocop.test")
+    if os.environ.get("DATABASE_URL"):  # that server, but never the database it names
+        from devtools import services
+
+        os.environ["DATABASE_URL"] = services.with_database_name(
+            os.environ["DATABASE_URL"], database
+        )
     if args.rebuild:
         _drop(database)
     else:
