@@ -21,23 +21,19 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")  # a development machine: local services
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_fairs")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver")
 
-from devtools import services
+from bench import common
+
+common.configure("ocop_bench_fairs")
+percentile = common.percentile
 
 FAIR_TABLES = [
     "fairs_fairorder", "fairs_faircart", "fairs_fairvisit", "fairs_retiredslug",
@@ -45,11 +41,6 @@ FAIR_TABLES = [
     "fairs_provincestaff",
 ]  # fmt: skip
 BENCH_EMAIL_DOMAIN = "@bench-fairs.test"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -66,19 +57,9 @@ def timed(action, runs: int) -> list[float]:
 
 
 def setup_database() -> None:
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
+    common.setup_django()
     from django.db import connection
-    from django.utils import timezone
-    from saleor.product.models import Product
 
-    from catalog_sync.importer import import_registry
-    from catalog_sync.synthetic import write_synthetic_registry
-    from saleor_adapter.migrations_runner import migrate
-
-    migrate(verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(FAIR_TABLES)))
         # The bulk-made orders of an earlier run (they have lines only, no events).
@@ -86,11 +67,7 @@ def setup_database() -> None:
         pattern = [f"%{BENCH_EMAIL_DOMAIN}"]
         cursor.execute(f"DELETE FROM order_orderline WHERE order_id IN ({made})", pattern)
         cursor.execute(f"DELETE FROM order_order WHERE id IN ({made})", pattern)
-    if Product.objects.filter(is_published=True).count() < 100:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "registry.csv"
-            write_synthetic_registry(path, 300, as_of=timezone.localdate())
-            import_registry(path, as_of=timezone.localdate())
+    common.small_catalogue(300)
 
 
 def make_orders(fair, count: int) -> None:

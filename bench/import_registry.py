@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")  # a development machine: local services
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_import")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 
-from devtools import services
+from bench import common
+
+common.configure("ocop_bench_import")
 
 TARGETS = {"import": 60.0, "re-import": 20.0, "dry run": 15.0}
 CATALOGUE_TABLES = [
@@ -47,17 +44,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=15000)
     args = parser.parse_args()
 
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
+    common.setup_django()
     from django.db import connection
 
     from catalog_sync.importer import import_registry
     from catalog_sync.synthetic import write_synthetic_registry
-    from saleor_adapter.migrations_runner import migrate
 
-    migrate(verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(CATALOGUE_TABLES)))
 

@@ -18,48 +18,24 @@ the p50s, and the queries per page.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_order_page")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver")
 
-from devtools import services
+from bench import common
+
+common.configure("ocop_bench_order_page")
+percentile = common.percentile
 
 BENCH_EMAIL = "khach@bench-order-page.test"
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def setup() -> None:
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
-    from django.utils import timezone
-    from saleor.product.models import Product
-
-    from catalog_sync.importer import import_registry
-    from catalog_sync.synthetic import write_synthetic_registry
-    from saleor_adapter.migrations_runner import migrate
-
-    migrate(verbosity=0)
-    if Product.objects.filter(is_published=True).count() < 100:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "registry.csv"
-            write_synthetic_registry(path, 300, as_of=timezone.localdate())
-            import_registry(path, as_of=timezone.localdate())
+    common.setup_django()
+    common.small_catalogue(300)
 
 
 def variants_of_distinct_producers(count: int) -> list:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -24,16 +23,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")  # a development machine: local services
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_routing")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "False")
-os.environ.setdefault("EMAIL_URL", "memory://")
-os.environ.setdefault("DEFAULT_FROM_EMAIL", "donhang@cho-ocop.test")
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver")
 
-from devtools import services
+from bench import common
+
+common.configure(
+    "ocop_bench_routing", CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
+    CELERY_TASK_ALWAYS_EAGER="False", EMAIL_URL="memory://",
+    DEFAULT_FROM_EMAIL="donhang@cho-ocop.test",
+)  # fmt: skip
+percentile = common.percentile
+ms = common.ms
 
 TABLES = [
     "marketplace_ledgerentry", "marketplace_payoutline", "marketplace_payoutbatch",
@@ -51,25 +50,10 @@ TABLES = [
 ]  # fmt: skip
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.1f} ms"
-
-
 def setup_database():
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
+    common.setup_django()
     from django.db import connection
 
-    from saleor_adapter.migrations_runner import migrate
-
-    migrate(verbosity=0)
     with connection.cursor() as cursor:
         # TRUNCATE does not fire the ledger's row triggers (a bench reset, not an edit).
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(TABLES)))

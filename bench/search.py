@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.util
 import os
 import random
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -33,18 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_search")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
+
+from bench import common  # noqa: E402
+
+common.configure("ocop_bench_search")
 os.environ["STOREFRONT_SEARCH_CACHE_SECONDS"] = "0"
 
-_spec = importlib.util.spec_from_file_location("bench_storefront", ROOT / "bench" / "storefront.py")
-pages_bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(pages_bench)
-
+from bench import storefront as pages_bench  # noqa: E402
 from devtools import opensearch as devtools_opensearch  # noqa: E402
-from devtools import services  # noqa: E402
 
 PAGE_SIZE = pages_bench.PAGE_SIZE
 SEARCHES = pages_bench.SEARCHES
@@ -54,37 +48,9 @@ ENGINES = {
 }
 
 
-# A registry file holds at most 50,000 rows (catalog_sync): a larger catalogue is
-# imported from several synthetic files.
-FILE_ROWS = 45_000
-
-
 def build_database(products: int, rebuild: bool) -> int:
-    if products <= FILE_ROWS:
-        return pages_bench.build_database(products, rebuild)
-    from django.db import connection
-    from django.utils import timezone
-    from saleor.product.models import Product
-
-    from catalog_sync.importer import import_registry
-    from catalog_sync.synthetic import write_synthetic_registry
-
-    have = pages_bench.build_database(FILE_ROWS, rebuild)
-    today = timezone.localdate()
-    seed = 3000
-    started = time.perf_counter()
-    while have < products:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "registry.csv"
-            rows = min(FILE_ROWS, int((products - have) / 0.94) + 100)
-            write_synthetic_registry(path, rows=rows, seed=seed, as_of=today)
-            import_registry(path, as_of=today)
-        seed += 1
-        have = Product.objects.filter(is_published=True).count()
-        print(f"database: {have} published products ({time.perf_counter() - started:.0f} s)")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return have
+    # A larger catalogue than one registry file holds is imported from several.
+    return pages_bench.build_database(products, rebuild)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -157,8 +123,7 @@ def load_pages(engine_name: str, scenarios: dict, clients: int, seconds: int) ->
             load(base, payload, post, clients, 2)  # warm up
             results[name] = load(base, payload, post, clients, seconds)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        common.stop_server(server)
     return results
 
 
@@ -183,10 +148,7 @@ def main() -> int:
 
 
 def run(args, node) -> int:
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
+    common.setup_django(migrate=False)  # build_database migrates
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections

@@ -20,8 +20,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,12 +31,10 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")  # a development machine: local services
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_storefront")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 
-from devtools import services
+from bench import common
+
+common.configure("ocop_bench_storefront")
 
 TARGETS_MS = {"list": 150.0, "search": 150.0, "detail": 100.0, "search query alone": 30.0}
 PAGE_SIZE = 24
@@ -63,11 +59,7 @@ query Products($first: Int!, $after: String, $search: String) {
 
 def build_database(products: int, rebuild: bool) -> int:
     from django.db import connection
-    from django.utils import timezone
-    from saleor.product.models import Product
 
-    from catalog_sync.importer import import_registry
-    from catalog_sync.synthetic import write_synthetic_registry
     from saleor_adapter.migrations_runner import migrate
 
     migrate(verbosity=0)
@@ -77,21 +69,11 @@ def build_database(products: int, rebuild: bool) -> int:
                 "TRUNCATE marketplace_certificate, marketplace_ocopproduct, "
                 "marketplace_producer, product_product, warehouse_warehouse CASCADE"
             )
-    have = Product.objects.filter(is_published=True).count()
+    have = common.published_products()
     if have >= products:
         print(f"database: {have} published products (reused)")
         return have
-    today = timezone.localdate()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "registry.csv"
-        # About 5% of synthetic rows carry a deliberate error and are refused.
-        write_synthetic_registry(path, rows=int(products / 0.94), seed=2026, as_of=today)
-        started = time.perf_counter()
-        report = import_registry(path, as_of=today)
-        print(f"database: imported {report.accepted} rows in {time.perf_counter() - started:.0f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return Product.objects.filter(is_published=True).count()
+    return common.import_synthetic_catalogue(products, seed=2026)
 
 
 def sample_paths(rng: random.Random) -> dict[str, list]:
@@ -135,32 +117,11 @@ def graphql_body(spec: dict) -> str:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+_free_port = common.free_port
 
 
 def start_server(port: int, keep: bool) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": services.database_url()}
-    if not keep:
-        env["STOREFRONT_SEARCH_CACHE_SECONDS"] = "0"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "devtools.demo", "--port", str(port)],
-        cwd=services.REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the demo server exited; run `make demo` to see why")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("the demo server did not start in 300 s")
+    return common.start_server(port, **({} if keep else {"STOREFRONT_SEARCH_CACHE_SECONDS": "0"}))
 
 
 WRK_SCRIPT = """
@@ -280,10 +241,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
+    common.setup_django(migrate=False)  # build_database migrates
     from django.db import connections
 
     products = build_database(args.products, args.rebuild)
@@ -304,8 +262,7 @@ def main() -> int:
             load(base, payload, post, args.clients, 3)  # warm up workers and caches
             results[name] = load(base, payload, post, args.clients, args.seconds)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        common.stop_server(server)
 
     print(
         f"\n{products} published products; {args.clients} concurrent clients, "

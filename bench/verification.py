@@ -35,20 +35,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OCOP_DEV", "1")
-os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_verification")
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
-os.environ.setdefault("ALLOWED_HOSTS", "localhost,testserver")
 
-from devtools import services
+from bench import common
+
+common.configure("ocop_bench_verification")
+percentile = common.percentile
 
 TABLES = ["verification_stampcheck", "verification_stampbatch", "verification_stampflag"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -60,28 +53,17 @@ def spread(times: list[float]) -> str:
 
 
 def setup(stamp_count: int, check_count: int) -> list[tuple[str, int, int]]:
-    services.ensure_database_exists(services.database_url())
-    import django
-
-    django.setup()
+    common.setup_django()
     from django.db import connection
     from django.utils import timezone
 
-    from catalog_sync.importer import import_registry
-    from catalog_sync.synthetic import write_synthetic_registry
     from marketplace.certification import valid_on
     from marketplace.models import OcopProduct
-    from saleor_adapter.migrations_runner import migrate
     from verification.models import StampBatch
 
-    migrate(verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE {} CASCADE".format(", ".join(TABLES)))
-    if OcopProduct.objects.count() < 100:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "registry.csv"
-            write_synthetic_registry(path, 300, as_of=timezone.localdate())
-            import_registry(path, as_of=timezone.localdate())
+    common.small_catalogue(300)
     products = list(
         OcopProduct.objects.filter(valid_on(timezone.localdate())).values_list("pk", flat=True)
     )
