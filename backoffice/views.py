@@ -65,15 +65,25 @@ def _date_param(request, name: str) -> datetime.date | None:
 
 
 def _producer_filter(request, queryset, field="producer_id"):
-    """The ?htx= filter: must be one of the user's cooperatives (404 otherwise)."""
+    """The ?htx= filter: one of the user's cooperatives (404 otherwise). A member of
+    several chooses among them; platform staff, who work for every cooperative (8,000 of
+    them), arrive with one named by the cooperatives section's links, so no page lists
+    every producer."""
     producer_id = _int_param(request, "htx")
-    producers = access.producers_for(request.user).order_by("name")
-    if producer_id is None:
-        return queryset, None, producers
-    producer = producers.filter(pk=producer_id).first()
-    if producer is None:
-        raise Http404("Không tìm thấy hợp tác xã.")
-    return queryset.filter(**{field: producer.pk}), producer, producers
+    scoped = access.producers_for(request.user)
+    producer = None
+    if producer_id is not None:
+        producer = scoped.filter(pk=producer_id).first()
+        if producer is None:
+            raise Http404("Không tìm thấy hợp tác xã.")
+        queryset = queryset.filter(**{field: producer.pk})
+    return queryset, producer, _choosable_producers(request.user)
+
+
+def _choosable_producers(user) -> list:
+    if access.sees_all(user):
+        return []
+    return list(access.producers_for(user).order_by("name"))
 
 
 def _context(request, **extra) -> dict:
@@ -129,7 +139,7 @@ def filtered_orders(request):
         "den_ngay": date_to.isoformat() if date_to else "",
         "q": search,
     }
-    return queryset.order_by("-created_at", "-id"), filters, producers
+    return queryset.order_by("-created_at", "-id"), filters, producers, producer
 
 
 # -- orders ---------------------------------------------------------------------------
@@ -142,7 +152,7 @@ def home(request):
 
 @portal_view
 def order_list(request):
-    queryset, filters, producers = filtered_orders(request)
+    queryset, filters, producers, producer = filtered_orders(request)
     page_number = _int_param(request, "trang") or 1
     paginator = Paginator(
         queryset.select_related("producer").only(*LIST_FIELDS),
@@ -165,6 +175,7 @@ def order_list(request):
             filters=filters,
             query=query,
             producers=producers,
+            producer=producer,
             statuses=CooperativeOrderStatus.choices,
         ),
     )
@@ -330,7 +341,7 @@ def _address_text(address) -> str:
 
 @portal_view
 def order_export(request):
-    queryset, _, _ = filtered_orders(request)
+    queryset, *_ = filtered_orders(request)
     queryset = queryset.select_related("producer", "order__shipping_address").prefetch_related(
         Prefetch("lines", queryset=CooperativeOrderLine.objects.order_by("pk"))
     )
@@ -417,7 +428,7 @@ def listing_update(request, pk: int):
                 request,
                 listings=listings.listings(queryset),
                 producer=None,
-                producers=access.producers_for(request.user).order_by("name"),
+                producers=_choosable_producers(request.user),
                 error=error.message,
                 error_id=pk,
             ),

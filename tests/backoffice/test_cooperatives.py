@@ -285,3 +285,22 @@ def test_unknown_cooperatives_pages_and_actions_are_404(catalog, platform_staff)
     assert staff.post(action(catalog.tai_hoan, "khong-co")).status_code == 404
     assert staff.get(reverse("backoffice-cooperatives"), {"tinh": "99"}).status_code == 400
     assert staff.get(reverse("backoffice-cooperatives"), {"trang": "50"}).status_code == 404
+
+
+def test_staff_reach_one_cooperatives_portal_lists_from_its_page_not_a_list_of_all(
+    catalog, platform_staff, orders
+):
+    # Given platform staff on Tài Hoan's page
+    staff = client_for(platform_staff)
+    page = staff.get(reverse("backoffice-cooperative", args=[catalog.tai_hoan.pk]))
+    orders_link = f'{reverse("portal:order_list")}?htx={catalog.tai_hoan.pk}'
+    assert orders_link in page.content.decode()
+
+    # When they follow its orders link
+    listed = staff.get(orders_link).content.decode()
+
+    # Then only Tài Hoan's two parts are listed, and no menu of every producer is built
+    numbers = re.findall(r'data-label="Mã đơn"[^>]*>\s*<a[^>]*>([^<]+)</a>', listed)
+    assert sorted(numbers) == sorted(co.number for co in orders["tai_hoan"])
+    assert '<select id="htx"' not in listed
+    assert "Hợp tác xã / Cooperative: <strong>Hợp tác xã Tài Hoan</strong>" in listed
