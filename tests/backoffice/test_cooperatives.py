@@ -293,7 +293,7 @@ def test_staff_reach_one_cooperatives_portal_lists_from_its_page_not_a_list_of_a
     # Given platform staff on Tài Hoan's page
     staff = client_for(platform_staff)
     page = staff.get(reverse("backoffice-cooperative", args=[catalog.tai_hoan.pk]))
-    orders_link = f'{reverse("portal:order_list")}?htx={catalog.tai_hoan.pk}'
+    orders_link = f"{reverse('portal:order_list')}?htx={catalog.tai_hoan.pk}"
     assert orders_link in page.content.decode()
 
     # When they follow its orders link
