@@ -9,6 +9,7 @@ id, action and dates; 50 a page, a constant number of queries whatever the page 
 from __future__ import annotations
 
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
@@ -95,7 +96,11 @@ def filtered_entries(request):
         "den_ngay": _date_param(request, "den_ngay"),
     }
     if filters["nguoi"]:
-        entries = entries.filter(actor__email__icontains=filters["nguoi"])
+        # The people first (a few), then their entries through the (actor, time) index
+        # of migration portal 0001: joined in one query, PostgreSQL guessed 14 rows for
+        # 129,000 and sorted them all (bench/backoffice_lists.py).
+        actors = get_user_model().objects.filter(email__icontains=filters["nguoi"])
+        entries = entries.filter(actor_id__in=list(actors.values_list("pk", flat=True)[:50]))
     if filters["loai"] is not None:
         if filters["loai"] not in dict(kinds):
             raise BadRequest("Loại bản ghi không hợp lệ / Unknown kind of record.")
