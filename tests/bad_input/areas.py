@@ -55,6 +55,12 @@ ARGUMENTS = {
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
+    "backoffice-payout": lambda w: {"pk": w.payout_batch.pk},
+    "backoffice-payout-file": lambda w: {"pk": w.payout_batch.pk},
+    "backoffice-payout-paid": lambda w: {"pk": w.payout_batch.pk},
+    "backoffice-import": lambda w: {"pk": w.import_run.pk},
+    "backoffice-import-status": lambda w: {"pk": w.import_run.pk},
+    "backoffice-import-rejections": lambda w: {"pk": w.import_run.pk},
 }
 
 
@@ -93,6 +99,9 @@ PARAMETERS = {
     "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
+    "backoffice-payouts": ["trang", "xem"],
+    "backoffice-payout": ["trang"],
+    "backoffice-imports": ["trang"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -132,6 +141,8 @@ def who(route: Route) -> str:
     if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
         return "platform_staff"
     if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
+    if route.name.startswith(("backoffice-payout", "backoffice-import")):
         return "platform_staff"
     return "shopper"
 

@@ -59,6 +59,7 @@ PAGES = [
     ("province_staff", "verification:stamps", lambda w: {}),
     ("province_staff", "verification:programme", lambda w: {}),
     ("cooperative", "portal:stamps", lambda w: {}),
+    ("platform_staff", "backoffice-payout", lambda w: {"pk": w.payout_batch.pk}),
 ]  # fmt: skip
 
 
@@ -147,6 +148,8 @@ FORMS = {
     "verification:stamps": Baseline({"count": "3"}),
     "verification:programme": Baseline({"muc-tieu-products_online": "12"}),
     "portal:stamps": Baseline({"count": "3"}),
+    # The transfer's day is today, as the page fills it in.
+    "backoffice-payout-paid": Baseline({"bank_reference": "FT2633600001"}),
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)

@@ -15,10 +15,11 @@ from django.utils import timezone
 from saleor.account.models import User
 from saleor.order.models import Order
 
+from catalog_sync.models import ImportRun
 from fairs import editing
 from fairs.models import Booth, Fair, FairProduct, ProvinceStaff
 from marketplace import lifecycle
-from marketplace.models import CooperativeOrder, OcopProduct
+from marketplace.models import CooperativeOrder, OcopProduct, PayoutBatch
 from marketplace.routing import route_order
 from tests.routing.marketplace import Catalog, build_catalog, member_of, place_order
 from tests.saleor_fixtures.api import grant
@@ -50,6 +51,8 @@ class World:
     stamp_batch: StampBatch | None = None
     fake_report: FakeReport | None = None
     stamp_flag: StampFlag | None = None
+    payout_batch: PayoutBatch | None = None
+    import_run: ImportRun | None = None
 
 
 def _signed_in(user: User) -> Client:
@@ -119,7 +122,16 @@ def build_world(folder) -> World:
     stamp_flag = StampFlag.objects.create(
         ocop_product=listing, serial=1, province_code=THAI_NGUYEN, checks=25, places=1
     )
+    payout_batch = PayoutBatch.objects.create(
+        reference="OCOP-20261202-FUZZ0001", total_amount=237500
+    )
+    import_run = ImportRun.objects.create(
+        file="ocop-registry-uploads/2026/12/thai-nguyen.csv", original_name="thai-nguyen.csv",
+        status=ImportRun.Status.DONE,
+        summary={"accepted": 1, "rejected": 0, "created": 1, "rejections": []},
+    )  # fmt: skip
     return World(
+        payout_batch=payout_batch, import_run=import_run,
         stamp_batch=stamp_batch, fake_report=fake_report, stamp_flag=stamp_flag,
         catalog=catalog, order=orders[0], new_part=new_part, packed_part=packed_part,
         shipped_part=shipped_part,
