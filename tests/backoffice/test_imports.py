@@ -87,6 +87,9 @@ def test_an_uploaded_registry_is_imported_and_reported(
     # and the upload is in the audit log with its actor
     created = LogEntry.objects.get_for_object(run).get(action=LogEntry.Action.CREATE)
     assert created.actor == platform_staff
+    # (the task's progress counter is not logged: it is no one's change)
+    logged = LogEntry.objects.get_for_object(run)
+    assert {entry.changes_dict.get("rows_written") for entry in logged} == {None}
 
 
 STARS_VI = "Hạng sao 2 chưa đủ điều kiện công nhận OCOP (chỉ 3–5 sao)."
