@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from saleor.product.models import Product
 
 from catalog_sync.models import ImportRun
-from tests.catalog_import.registry import MIEN_DONG, TRA_TAN_CUONG, write_registry
+from tests.catalog_import.registry import HEADERS, MIEN_DONG, TRA_TAN_CUONG, write_registry
 from tests.routing.marketplace import client_for
 
 IMPORTS = "/quan-tri/nhap-danh-muc/"
@@ -239,3 +239,34 @@ def test_any_upload_is_accepted_or_refused_never_a_crash(
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         assert '<span class="errorlist">' in response.content.decode()
+
+
+def test_a_workbook_is_imported_from_its_named_sheet(
+    platform_staff, media, tmp_path, celery_runs_tasks_inline, run_on_commit
+):
+    # Given the same list saved from Excel, on a sheet named "Danh sách"
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    sheet.append(list(HEADERS.values()))
+    sheet.append([MIEN_DONG.get(key, "") for key in HEADERS])
+    path = tmp_path / "thai-nguyen.xlsx"
+    workbook.save(path)
+    staff = client_for(platform_staff)
+
+    # When staff name a sheet it does not have, then it is a field error on the sheet
+    wrong = upload(staff, path, sheet="Trang 2")
+    assert wrong.status_code == 400
+    assert "Sheet &#x27;Trang 2&#x27; is not in the workbook." in wrong.content.decode()
+    assert not ImportRun.objects.exists()
+
+    # When they name the right one, then it is imported
+    with run_on_commit():
+        right = upload(staff, path, sheet="Danh sách", as_of="23/11/2026")
+    assert right.status_code == 302
+    run = ImportRun.objects.get()
+    assert (run.status, run.sheet, str(run.as_of)) == ("done", "Danh sách", "2026-11-23")
+    assert run.summary["created"] == 1
+    assert Product.objects.get().name == "Miến dong Tài Hoan"
