@@ -38,6 +38,8 @@ AREAS = (
     Area("storefront-configuration", "Cấu hình cửa hàng / Shop settings", may_configure),
     Area("backoffice-cooperatives", "Hợp tác xã / Cooperatives", access.sees_all),
     Area("backoffice-transfers", "Chuyển khoản cần xem / Bank transfers", access.sees_all),
+    Area("backoffice-payouts", "Chi trả / Payouts", access.sees_all),
+    Area("backoffice-imports", "Nhập danh mục / Catalogue imports", access.sees_all),
     Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
 )
 

@@ -30,9 +30,12 @@ class ImportRun(models.Model):
     # When the task took it: the sweeper closes runs "running" for too long from here.
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Rows written so far (the task adds each chunk's): the run page's progress.
+    rows_written = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="importrun_newest_first")]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from catalog_sync.importer import ImportReport
-
-# A spreadsheet evaluates a cell starting with one of these; a clerk opening the
-# rejection CSV must see the registry's text, never run it.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+from common.spreadsheets import write_csv
 
 
 def write_json_report(report: ImportReport, path: str | Path) -> None:
@@ -24,21 +15,33 @@ def write_json_report(report: ImportReport, path: str | Path) -> None:
     )
 
 
+REJECTIONS_HEADER = ["Dòng / Row", "Cột / Field", "Mã lỗi / Code", "Lý do", "Reason"]
+
+
+def rejections_csv(summary: dict) -> bytes:
+    """The rejected rows of a report (``ImportReport.as_dict()``, as a run keeps it) for
+    clerks: UTF-8 with BOM, cells that look like formulas neutralised."""
+    return write_csv(
+        REJECTIONS_HEADER,
+        (
+            [r["row"], r["field"], r["code"], r["message_vi"], r["message_en"]]
+            for r in summary.get("rejections", [])
+        ),
+    )
+
+
 def write_rejections_csv(report: ImportReport, path: str | Path) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Dòng / Row", "Cột / Field", "Mã lỗi / Code", "Lý do", "Reason"])
-        for rejection in report.as_dict()["rejections"]:
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (
-                    rejection["row"],
-                    rejection["field"],
-                    rejection["code"],
-                    rejection["message_vi"],
-                    rejection["message_en"],
-                )
-            )
+    Path(path).write_bytes(rejections_csv(report.as_dict()))
+
+
+def report_counts(summary: dict) -> ImportReport:
+    """The counts of a stored summary (a run's), for ``summary_lines``."""
+    return ImportReport(
+        **{
+            key: summary.get(key, 0)
+            for key in ("accepted", "rejected", "created", "updated", "unchanged")
+        }
+    )
 
 
 def summary_lines(report: ImportReport) -> list[str]:

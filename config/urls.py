@@ -11,7 +11,16 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from backoffice import audit, cooperatives, shop_settings, signin, today, transfers
+from backoffice import (
+    audit,
+    cooperatives,
+    imports,
+    payouts,
+    shop_settings,
+    signin,
+    today,
+    transfers,
+)
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
 from storefront import accounts, cart, pages, payments, views
@@ -89,6 +98,29 @@ urlpatterns = [
         "quan-tri/hop-tac-xa/<int:pk>/<slug:action>/",
         cooperatives.cooperative_action,
         name="backoffice-cooperative-action",
+    ),
+    path("quan-tri/chi-tra/", payouts.payout_overview, name="backoffice-payouts"),
+    path("quan-tri/chi-tra/chay/", payouts.payout_run, name="backoffice-payout-run"),
+    path("quan-tri/chi-tra/<int:pk>/", payouts.payout_batch, name="backoffice-payout"),
+    path(
+        "quan-tri/chi-tra/<int:pk>/tep-ngan-hang.csv",
+        payouts.payout_file,
+        name="backoffice-payout-file",
+    ),
+    path(
+        "quan-tri/chi-tra/<int:pk>/da-tra/", payouts.payout_mark_paid, name="backoffice-payout-paid"
+    ),
+    path("quan-tri/nhap-danh-muc/", imports.import_overview, name="backoffice-imports"),
+    path("quan-tri/nhap-danh-muc/<int:pk>/", imports.import_run, name="backoffice-import"),
+    path(
+        "quan-tri/nhap-danh-muc/<int:pk>/trang-thai.json",
+        imports.import_status,
+        name="backoffice-import-status",
+    ),
+    path(
+        "quan-tri/nhap-danh-muc/<int:pk>/dong-bi-tu-choi.csv",
+        imports.import_rejections,
+        name="backoffice-import-rejections",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",

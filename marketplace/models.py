@@ -471,6 +471,12 @@ class PayoutBatch(models.Model):
         "account.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The bank's confirmation, as staff record it: its reference and the transfer's day.
+    bank_reference = models.CharField(max_length=100, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-created_at", "-id"], name="payoutbatch_newest_first")]
 
     def __str__(self) -> str:
         return self.reference

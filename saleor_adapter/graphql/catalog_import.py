@@ -3,11 +3,8 @@ imports it, and the run reports the same summary as ``manage.py ocop_import``.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import graphene
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from saleor.core.permissions import ProductPermissions
 from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.types.common import Error
@@ -16,11 +13,8 @@ from saleor.graphql.core.utils.error_codes import saleor_error_codes
 from saleor.graphql.decorators import permission_required
 
 from catalog_sync.models import ImportRun
-from catalog_sync.tasks import import_registry_run
+from catalog_sync.uploads import UploadError, start_import_run
 from common.inputs import whole_number
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".json"}
 
 
 class OcopImportErrorCode(graphene.Enum):
@@ -34,6 +28,9 @@ class OcopImportErrorCode(graphene.Enum):
 saleor_error_codes.extend(
     code.value for code in OcopImportErrorCode._meta.enum if code.value not in saleor_error_codes
 )
+
+
+KNOWN_CODES = {code.value for code in OcopImportErrorCode._meta.enum}
 
 
 class OcopImportError(Error):
@@ -111,37 +108,20 @@ class OcopRegistryImport(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, file, **data):
-        upload = info.context.FILES.get(file)
-        if upload is None:
+        user = info.context.user
+        try:
+            run = start_import_run(
+                info.context.FILES.get(file),
+                user=user,
+                sheet=data.get("sheet") or "",
+                as_of=data.get("as_of"),
+                dry_run=bool(data.get("dry_run")),
+            )
+        except UploadError as error:
+            code = error.code if error.code in KNOWN_CODES else OcopImportErrorCode.INVALID.value
             raise ValidationError(
-                {"file": ValidationError(
-                    "Chưa gửi kèm tệp / No file was sent with the request.",
-                    code=OcopImportErrorCode.REQUIRED.value,
-                )}
-            )  # fmt: skip
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise ValidationError(
-                {"file": ValidationError(
-                    "Chỉ nhận tệp CSV, XLSX hoặc JSON / Only CSV, XLSX or JSON files are accepted.",
-                    code=OcopImportErrorCode.FORMAT_UNSUPPORTED.value,
-                )}
-            )  # fmt: skip
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                {"file": ValidationError(
-                    "Tệp lớn hơn 20 MB / The file is larger than 20 MB.",
-                    code=OcopImportErrorCode.FILE_TOO_LARGE.value,
-                )}
-            )  # fmt: skip
-        run = ImportRun.objects.create(
-            file=upload,
-            original_name=Path(upload.name).name[:255],
-            sheet=data.get("sheet") or "",
-            as_of=data.get("as_of"),
-            dry_run=bool(data.get("dry_run")),
-            created_by=info.context.user if info.context.user.is_authenticated else None,
-        )
-        transaction.on_commit(lambda: import_registry_run.delay(run.pk))
+                {error.field or "file": ValidationError(error.message, code=code)}
+            ) from None
         return OcopRegistryImport(import_run=run)
 
 

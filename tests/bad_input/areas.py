@@ -57,6 +57,12 @@ ARGUMENTS = {
     "backoffice-transfer": lambda w: {"pk": w.bank_credit.pk},
     "backoffice-transfer-action": lambda w: {"pk": w.bank_credit.pk, "action": "bo-qua"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
+    "backoffice-payout": lambda w: {"pk": w.payout_batch.pk},
+    "backoffice-payout-file": lambda w: {"pk": w.payout_batch.pk},
+    "backoffice-payout-paid": lambda w: {"pk": w.payout_batch.pk},
+    "backoffice-import": lambda w: {"pk": w.import_run.pk},
+    "backoffice-import-status": lambda w: {"pk": w.import_run.pk},
+    "backoffice-import-rejections": lambda w: {"pk": w.import_run.pk},
 }
 
 
@@ -96,6 +102,9 @@ PARAMETERS = {
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
     "backoffice-transfers": ["trang_thai", "ket_qua", "trang"],
+    "backoffice-payouts": ["trang", "xem"],
+    "backoffice-payout": ["trang"],
+    "backoffice-imports": ["trang"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -136,7 +145,9 @@ def who(route: Route) -> str:
         return "platform_staff"
     if route.name == "backoffice-cooperative-action":
         return "platform_staff"
-    if route.name.startswith(("backoffice-today", "backoffice-transfer")):
+    if route.name.startswith(
+        ("backoffice-today", "backoffice-transfer", "backoffice-payout", "backoffice-import")
+    ):
         return "platform_staff"
     return "shopper"
 

@@ -60,6 +60,7 @@ PAGES = [
     ("province_staff", "verification:programme", lambda w: {}),
     ("cooperative", "portal:stamps", lambda w: {}),
     ("platform_staff", "backoffice-transfer", lambda w: {"pk": w.bank_credit.pk}),
+    ("platform_staff", "backoffice-payout", lambda w: {"pk": w.payout_batch.pk}),
 ]  # fmt: skip
 
 
@@ -152,6 +153,8 @@ FORMS = {
     "backoffice-transfer-action:khop-don": Baseline({"order": "1"}, accepted=False),
     "backoffice-transfer-action:hoan-tien": Baseline({"reference": "FT26334001"}),
     "backoffice-transfer-action:bo-qua": Baseline({"note": "Chuyển thử"}),
+    # The transfer's day is today, as the page fills it in.
+    "backoffice-payout-paid": Baseline({"bank_reference": "FT2633600001"}),
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)

@@ -16,10 +16,11 @@ from django.utils import timezone
 from saleor.account.models import User
 from saleor.order.models import Order
 
+from catalog_sync.models import ImportRun
 from fairs import editing
 from fairs.models import Booth, Fair, FairProduct, ProvinceStaff
 from marketplace import lifecycle
-from marketplace.models import CooperativeOrder, OcopProduct
+from marketplace.models import CooperativeOrder, OcopProduct, PayoutBatch
 from marketplace.routing import route_order
 from payments_vn.matching import BankCredit, record_bank_credit
 from payments_vn.models import BankTransaction
@@ -54,6 +55,8 @@ class World:
     fake_report: FakeReport | None = None
     stamp_flag: StampFlag | None = None
     bank_credit: BankTransaction | None = None  # a stray credit kept for review
+    payout_batch: PayoutBatch | None = None
+    import_run: ImportRun | None = None
 
 
 def _signed_in(user: User) -> Client:
@@ -126,8 +129,16 @@ def build_world(folder) -> World:
     bank_credit, _ = record_bank_credit(
         BankCredit("FT-BAD-INPUT", Decimal(50000), "chuyen tien", timezone.now()), "statement"
     )
+    payout_batch = PayoutBatch.objects.create(
+        reference="OCOP-20261202-FUZZ0001", total_amount=237500
+    )
+    import_run = ImportRun.objects.create(
+        file="ocop-registry-uploads/2026/12/thai-nguyen.csv", original_name="thai-nguyen.csv",
+        status=ImportRun.Status.DONE,
+        summary={"accepted": 1, "rejected": 0, "created": 1, "rejections": []},
+    )  # fmt: skip
     return World(
-        bank_credit=bank_credit,
+        bank_credit=bank_credit, payout_batch=payout_batch, import_run=import_run,
         stamp_batch=stamp_batch, fake_report=fake_report, stamp_flag=stamp_flag,
         catalog=catalog, order=orders[0], new_part=new_part, packed_part=packed_part,
         shipped_part=shipped_part,

@@ -130,20 +130,18 @@ def test_staff_upload_a_registry_and_read_the_summary(
     assert Product.objects.get().name == "Miến dong Tài Hoan"
 
 
-def test_an_unreadable_upload_fails_with_its_reason(
-    staff_api_client, tmp_path, settings, celery_runs_tasks_inline, run_on_commit
-):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def test_an_unreadable_upload_is_refused_with_its_reason_and_no_run(staff_api_client, tmp_path):
+    # Given bytes that are no text, named .csv
     grant(staff_api_client.user, "manage_products")
     path = tmp_path / "binary.csv"
     path.write_bytes(bytes(range(256)) * 4)
 
-    with run_on_commit():
-        run = upload(staff_api_client, path)["data"]["ocopRegistryImport"]["importRun"]
-
-    result = staff_api_client.post_graphql(RUN_QUERY, {"id": run["id"]})["ocopImportRun"]
-    assert (result["status"], result["summary"]) == ("failed", None)
-    assert result["errorCode"] in {"encoding_invalid", "file_unreadable"}
+    # When they are uploaded, then the file is refused as the import would refuse it
+    # (catalog_sync.uploads opens it first), and no run is recorded
+    errors = upload(staff_api_client, path)["data"]["ocopRegistryImport"]["importErrors"]
+    assert [(error["field"], error["code"]) for error in errors] == [("file", "INVALID")]
+    assert "/" in errors[0]["message"]  # Vietnamese / English
+    assert ImportRun.objects.count() == 0
 
 
 def test_upload_refuses_other_formats_and_people_without_permission(staff_api_client, tmp_path):
