@@ -36,6 +36,8 @@ AREAS = (
     Area("storefront-configuration", "Cấu hình cửa hàng / Shop settings", may_configure),
     Area("backoffice-cooperatives", "Hợp tác xã / Cooperatives", access.sees_all),
     Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
+    Area("backoffice-provinces", "Tài khoản của tỉnh / Provincial staff", access.sees_all),
+    Area("backoffice-customers", "Khách hàng / Customers", access.sees_all),
 )
 
 

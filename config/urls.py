@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from backoffice import audit, cooperatives, shop_settings, signin
+from backoffice import audit, cooperatives, customers, provinces, shop_settings, signin
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
 from storefront import accounts, cart, pages, payments, views
@@ -81,6 +81,24 @@ urlpatterns = [
         "quan-tri/hop-tac-xa/<int:pk>/<slug:action>/",
         cooperatives.cooperative_action,
         name="backoffice-cooperative-action",
+    ),
+    path("quan-tri/tinh/", provinces.province_staff, name="backoffice-provinces"),
+    path(
+        "quan-tri/tinh/moi/",
+        provinces.province_staff_invite,
+        name="backoffice-province-staff-invite",
+    ),
+    path(
+        "quan-tri/tinh/<int:pk>/thu-hoi/",
+        provinces.province_staff_revoke,
+        name="backoffice-province-staff-revoke",
+    ),
+    path("quan-tri/khach-hang/", customers.customer_list, name="backoffice-customers"),
+    path("quan-tri/khach-hang/<int:pk>/", customers.customer_detail, name="backoffice-customer"),
+    path(
+        "quan-tri/khach-hang/<int:pk>/xoa-du-lieu/",
+        customers.customer_erase,
+        name="backoffice-customer-erase",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",
