@@ -131,8 +131,9 @@ def test_bad_filters_and_ids(db, platform_staff):
     assert staff.get(LIST, {"tinh": "99"}).status_code == 400
     assert staff.get(LIST, {"trang": "9" * 10_000}).status_code == 400
     assert staff.get(LIST, {"trang": "50"}).status_code == 404
-    assert staff.post(reverse("backoffice-province-staff-revoke", args=[987654])).status_code == 404
-    assert staff.get(reverse("backoffice-province-staff-revoke", args=[1])).status_code in (404, 405)
+    missing = reverse("backoffice-province-staff-revoke", args=[987654])
+    assert staff.post(missing).status_code == 404
+    assert staff.get(missing).status_code == 405
 
 
 def test_the_list_costs_the_same_queries_for_one_row_or_fifty(db, platform_staff):
@@ -145,9 +146,7 @@ def test_the_list_costs_the_same_queries_for_one_row_or_fifty(db, platform_staff
     with CaptureQueriesContext(connection) as one:
         assert staff.get(LIST).status_code == 200
     for n in range(1, 50):
-        User.objects.create_user(email=f"p{n}@tinh.test").fair_provinces.create(
-            province_code="01"
-        )
+        User.objects.create_user(email=f"p{n}@tinh.test").fair_provinces.create(province_code="01")
     with CaptureQueriesContext(connection) as many:
         assert staff.get(LIST).status_code == 200
     assert len(many) == len(one)
@@ -170,7 +169,7 @@ def test_the_command_uses_the_same_service(db, run_on_commit, celery_runs_tasks_
     call_command("ocop_province_staff", "list", stdout=out)
     assert out.getvalue() == "19 Thái Nguyên\ttinh@ocop.test\n"
     # unknown accounts and provinces are refused
-    with pytest.raises(CommandError, match="No account nobody@ocop.test"):
+    with pytest.raises(CommandError, match=r"No account nobody@ocop\.test"):
         call_command("ocop_province_staff", "grant", "nobody@ocop.test", "19")
     with pytest.raises(CommandError, match="No province with code 99"):
         call_command("ocop_province_staff", "grant", "tinh@ocop.test", "99")
