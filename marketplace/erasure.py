@@ -37,6 +37,7 @@ from common.errors import DomainError, bilingual
 from common.inputs import has_nul
 from marketplace import access, ports
 from marketplace.models import (
+    CooperativeMembership,
     CooperativeOrder,
     CooperativeOrderEvent,
     CooperativeOrderStatus,
@@ -185,8 +186,6 @@ def erase_customer(actor, customer_id: int, note: str, confirmation: str) -> Cus
 
 
 def _has_staff_role(user) -> bool:
-    from marketplace.models import CooperativeMembership
-
     return CooperativeMembership.objects.filter(user=user).exists()
 
 

@@ -289,8 +289,8 @@ def test_any_typed_erasure_is_refused_unless_confirmed(catalog, platform_staff, 
         User.objects.filter(pk=user.pk).update(email="khach@example.vn")
 
 
-def test_search_by_email_phone_and_name(lan, platform_staff):
-    del lan  # chị Lan, with her orders
+@pytest.mark.usefixtures("lan")
+def test_search_by_email_phone_and_name(platform_staff):
     User.objects.create_user(email="hoa@example.vn", first_name="Hoa")
     staff = client_for(platform_staff)
 

@@ -55,7 +55,18 @@ ARGUMENTS = {
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
+    "portal:team_remove": lambda w: {"pk": w.cooperative.cooperative_memberships.get().pk},
+    "backoffice-province-staff-revoke": lambda w: {"pk": w.province_staff.fair_provinces.get().pk},
+    "backoffice-customer": lambda w: {"pk": a_customer().pk},
+    "backoffice-customer-erase": lambda w: {"pk": a_customer().pk},
 }
+
+
+def a_customer():
+    """A shopper's account (the world's shopper buys as a guest)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get_or_create(email="khach@example.vn")[0]
 
 
 def _stamp(world) -> dict:
@@ -93,6 +104,10 @@ PARAMETERS = {
     "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
+    "backoffice-provinces": ["tinh", "trang"],
+    "backoffice-customers": ["q", "truoc"],
+    "portal:team": ["htx"],
+    "portal:payout_account": ["htx"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -132,6 +147,8 @@ def who(route: Route) -> str:
     if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
         return "platform_staff"
     if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
+    if route.name.startswith(("backoffice-province", "backoffice-customer")):
         return "platform_staff"
     return "shopper"
 
