@@ -166,6 +166,13 @@ def erase_customer(actor, customer_id: int, note: str, confirmation: str) -> Cus
                 "Money is still owed back to the customer: refund it first",
             )
         personal = accounts.personal_values(user, order_ids)
+        if any(value.lower() in note.lower() for value in personal.identifiers):
+            _refuse(
+                "note_personal",
+                "Ghi chú không được chứa e-mail hay số điện thoại của khách",
+                "The note must not hold the customer's e-mail or phone",
+                "note",
+            )
         scope = Scope(
             user_id=user.pk,
             order_ids=order_ids,

@@ -24,6 +24,7 @@ from saleor.order.models import Order, OrderEvent
 from saleor.payment.models import Payment, Transaction
 from saleor.wishlist.models import Wishlist
 
+from marketplace.erasure import redact
 from marketplace.ports import PersonalValues
 
 PHONE_LIKE = re.compile(r"^\+?[\d\s.\-()]{6,20}$")
@@ -202,12 +203,17 @@ class SaleorAccounts:
         identifiers = {user.email.lower()}
         identifiers |= {e.lower() for e in _orders_of(user).values_list("user_email", flat=True)}
         identifiers |= {e.lower() for e in checkouts.values_list("email", flat=True)}
-        names = {f"{user.first_name} {user.last_name}".strip()}
+        # Vietnamese names are written family name first ("Nguyễn Thị Lan"), forms
+        # often take them given name first: both.
+        people = [(user.first_name, user.last_name)]
+        names = set()
         for first, last, phone in addresses.values_list("first_name", "last_name", "phone"):
-            names.add(f"{first} {last}".strip())
+            people.append((first, last))
             if phone:
                 phone = str(phone)
                 identifiers |= {phone, "0" + national_digits(phone)}
+        for first, last in people:
+            names |= {f"{first} {last}".strip(), f"{last} {first}".strip()}
         return PersonalValues(
             identifiers=frozenset(value for value in identifiers if len(value) >= 6),
             names=frozenset(name for name in names if len(name) >= 3),
@@ -216,16 +222,27 @@ class SaleorAccounts:
     def erase_customer(self, user: User, order_ids: list[int], placeholder_email: str) -> dict:
         checkouts = Checkout.objects.filter(Q(user=user) | Q(email__iexact=user.email))
         own, of_orders = self._address_ids(user, order_ids, checkouts)
+        values = self.personal_values(user, order_ids)  # before the addresses go blank
         counts = {}
         counts["addresses"] = Address.objects.filter(pk__in=own | of_orders).update(**ADDRESS_BLANK)
         orders = Order.objects.filter(pk__in=order_ids)
         counts["orders"] = orders.update(user_email=placeholder_email, customer_note="")
+        # The orders' history: the e-mails sent name the address, staff notes may name
+        # the person; the events themselves (what happened, when, by whom) stay.
+        everything = values.identifiers | values.names
         events = 0
-        for event in OrderEvent.objects.filter(order_id__in=order_ids, parameters__has_key="email"):
-            OrderEvent.objects.filter(pk=event.pk).update(
-                parameters={**event.parameters, "email": placeholder_email}
-            )
-            events += 1
+        for pk, parameters in OrderEvent.objects.filter(order_id__in=order_ids).values_list(
+            "pk", "parameters"
+        ):
+            cleaned = {
+                key: redact(value, everything) if isinstance(value, str) else value
+                for key, value in (parameters or {}).items()
+            }
+            if "email" in cleaned:
+                cleaned["email"] = placeholder_email
+            if cleaned != (parameters or {}):
+                OrderEvent.objects.filter(pk=pk).update(parameters=cleaned)
+                events += 1
         counts["order_events"] = events
         payments = Payment.objects.filter(Q(order_id__in=order_ids) | Q(checkout__in=checkouts))
         payment_ids = list(payments.values_list("pk", flat=True))

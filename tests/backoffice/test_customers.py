@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from saleor.account.models import Address, CustomerNote, User
 from saleor.checkout.models import Checkout
-from saleor.order.models import Order
+from saleor.order.models import Order, OrderEvent
 from saleor.payment.models import Payment
 
 from marketplace import lifecycle
@@ -82,6 +82,13 @@ def lan(catalog, order_of, cooperative_settings, platform_staff):
     )  # fmt: skip
     guest_part = CooperativeOrder.objects.get(order=guest)
     lifecycle.cancel(platform_staff, guest_part.pk, "Khách đổi ý")
+    OrderEvent.objects.create(
+        order=signed_in, type="email_sent", parameters={"email": EMAIL, "email_type": "order"}
+    )
+    OrderEvent.objects.create(
+        order=signed_in, type="note_added", user=platform_staff,
+        parameters={"message": "Chị Nguyễn Thị Lan gọi từ 0912345678"},
+    )  # fmt: skip
     # A staff edit of the part's phone: the audit log keeps before and after.
     tai_hoan = CooperativeOrder.objects.get(pk=tai_hoan.pk)
     tai_hoan.customer_phone = "0912 345 678"
@@ -175,6 +182,10 @@ def test_erasure_leaves_nothing_personal_and_the_books_unchanged(lan, platform_s
             }  # fmt: skip
             assert blank == dict.fromkeys(blank, "")
             assert (str(address.phone), address.country.code) == ("", "VN")
+    # the orders' history: the e-mails sent and the staff notes
+    for event in OrderEvent.objects.filter(order__in=[signed_in, guest]):
+        for trace in TRACES:
+            assert trace.lower() not in json.dumps(event.parameters, ensure_ascii=False).lower()
     # the payment's billing details
     payment = Payment.objects.get(order=signed_in)
     assert (payment.billing_email, payment.billing_first_name, payment.billing_last_name) == (
@@ -237,6 +248,7 @@ def test_another_customer_is_untouched(lan, order_of, catalog, platform_staff):
         ({"note": "YC\x00", "confirmation": EMAIL}, "note", "Must not contain NUL"),
         ({"note": "YC-118", "confirmation": "lan@example.vn"}, "confirmation", "Type the"),
         ({"note": "YC-118"}, "confirmation", "Type the customer's e-mail address exactly"),
+        ({"note": "Gọi 0912345678", "confirmation": EMAIL}, "note", "must not hold the customer"),
     ],
 )
 def test_a_bad_erasure_form_is_a_field_error_and_changes_nothing(
