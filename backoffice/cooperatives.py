@@ -18,6 +18,7 @@ from backoffice.views import _int_param
 from common.banks import bank_choices, bank_name
 from common.errors import DomainError
 from common.inputs import has_nul, whole_number
+from common.text import fold
 from common.units import provinces
 from marketplace import access, cooperatives
 from marketplace.models import CooperativeMembership, PayoutAccountChange, Producer
@@ -55,7 +56,10 @@ def cooperative_list(request):
     ).select_related("cooperative_settings")
     if search:
         producers = producers.filter(
-            Q(name__icontains=search) | Q(tax_code__icontains=search) | Q(email__icontains=search)
+            # The folded name: staff type "nam mau" for "Nam Mẫu" on a phone.
+            Q(name_key__contains=fold(search))
+            | Q(tax_code__icontains=search)
+            | Q(email__icontains=search)
         )
     if province:
         producers = producers.filter(province_code=province)

@@ -31,10 +31,13 @@ class Area:
 
 
 AREAS = (
+    # Platform staff start from what needs someone today.
+    Area("backoffice-today", "Hôm nay / Today", access.sees_all),
     Area("portal:order_list", "Cổng hợp tác xã / Cooperative portal", access.is_portal_user),
     Area("fairs:fair_list", "Hội chợ của tỉnh / Province fairs", fair_access.is_fair_staff),
     Area("storefront-configuration", "Cấu hình cửa hàng / Shop settings", may_configure),
     Area("backoffice-cooperatives", "Hợp tác xã / Cooperatives", access.sees_all),
+    Area("backoffice-transfers", "Chuyển khoản cần xem / Bank transfers", access.sees_all),
     Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
     Area("backoffice-provinces", "Tài khoản của tỉnh / Provincial staff", access.sees_all),
     Area("backoffice-customers", "Khách hàng / Customers", access.sees_all),

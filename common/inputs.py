@@ -10,6 +10,8 @@ through a Django form field (which refuses NUL itself) must be checked here.
 
 from __future__ import annotations
 
+from common.errors import DomainError, bilingual
+
 # A bigint holds 18 digits whatever they are; longer is no id of ours.
 MAX_ID_DIGITS = 18
 NUL = "\x00"
@@ -50,3 +52,30 @@ def without_control_characters(text: str) -> str:
     """``text`` with NUL and the other C0 control characters (tabs and newlines
     included) made spaces: for search words, where they cannot mean anything."""
     return "".join(" " if ord(char) < 32 or char == "\x7f" else char for char in text)
+
+
+def required_text(
+    raw: object,
+    *,
+    field: str,
+    max_length: int,
+    missing: tuple[str, str],
+    error: type[DomainError] = DomainError,
+) -> str:
+    """A staff member's required note, reason or number, stripped: refused (DomainError
+    with ``field``) when it carries NUL (``null_character``), is empty (``required``,
+    with the ``missing`` message, Vietnamese and English) or is longer than
+    ``max_length`` (``too_long``); ``error`` is the caller's DomainError subclass. The
+    one check behind every reason a staff write asks for."""
+    text = (raw if isinstance(raw, str) else "").strip()
+    if has_nul(text):
+        raise error("null_character", NUL_MESSAGE, field)
+    if not text:
+        raise error("required", bilingual(*missing), field)
+    if len(text) > max_length:
+        raise error(
+            "too_long",
+            bilingual(f"Tối đa {max_length} ký tự", f"At most {max_length} characters"),
+            field,
+        )
+    return text

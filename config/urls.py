@@ -11,7 +11,16 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from backoffice import audit, cooperatives, customers, provinces, shop_settings, signin
+from backoffice import (
+    audit,
+    cooperatives,
+    customers,
+    provinces,
+    shop_settings,
+    signin,
+    today,
+    transfers,
+)
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
 from storefront import accounts, cart, pages, payments, views
@@ -70,7 +79,15 @@ urlpatterns = [
     path("dang-nhap/", signin.login, name="backoffice-login"),
     path("dang-xuat/", signin.logout, name="backoffice-logout"),
     path("quan-tri/", signin.areas, name="backoffice-areas"),
+    path("quan-tri/hom-nay/", today.today, name="backoffice-today"),
     path("quan-tri/nhat-ky/", audit.audit_log, name="backoffice-audit"),
+    path("quan-tri/chuyen-khoan/", transfers.transfer_list, name="backoffice-transfers"),
+    path("quan-tri/chuyen-khoan/<int:pk>/", transfers.transfer_detail, name="backoffice-transfer"),
+    path(
+        "quan-tri/chuyen-khoan/<int:pk>/<slug:action>/",
+        transfers.transfer_action,
+        name="backoffice-transfer-action",
+    ),
     path("quan-tri/hop-tac-xa/", cooperatives.cooperative_list, name="backoffice-cooperatives"),
     path(
         "quan-tri/hop-tac-xa/<int:pk>/",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.errors import DomainError, bilingual
-from common.inputs import has_nul
+from common.inputs import NUL_MESSAGE, has_nul, required_text
 from marketplace import ports
 from marketplace.models import Certificate, OcopProduct
 
@@ -65,29 +65,15 @@ def revoke(
     certificate stays revoked: a second revocation is refused. Raises DomainError with
     the field at fault."""
     today = today or timezone.localdate()
-    decision_number = (decision_number or "").strip()
+    decision_number = required_text(
+        decision_number,
+        field="decision_number",
+        max_length=REVOCATION_DECISION_MAX,
+        missing=("Nhập số quyết định thu hồi", "Enter the revoking decision's number"),
+    )
     reason = (reason or "").strip()
-    if has_nul(decision_number, reason):
-        raise DomainError(
-            "null_character",
-            bilingual("Không được chứa ký tự NUL", "Must not contain the NUL character"),
-            "decision_number" if has_nul(decision_number) else "reason",
-        )
-    if not decision_number:
-        raise DomainError(
-            "required",
-            bilingual("Nhập số quyết định thu hồi", "Enter the revoking decision's number"),
-            "decision_number",
-        )
-    if len(decision_number) > REVOCATION_DECISION_MAX:
-        raise DomainError(
-            "too_long",
-            bilingual(
-                f"Số quyết định tối đa {REVOCATION_DECISION_MAX} ký tự",
-                f"A decision number has at most {REVOCATION_DECISION_MAX} characters",
-            ),
-            "decision_number",
-        )
+    if has_nul(reason):
+        raise DomainError("null_character", NUL_MESSAGE, "reason")
     if len(reason) > REVOCATION_REASON_MAX:
         raise DomainError(
             "too_long",

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from common.banks import BANK_NAMES, bank_name
 from common.errors import DomainError, bilingual
-from common.inputs import has_nul
+from common.inputs import has_nul, required_text
 from marketplace import access, certification, invitations, ports, refunds
 from marketplace.models import (
     CooperativeMembership,
@@ -313,17 +313,13 @@ def update_terms(
 def suspend(actor, producer_id: int, reason: str) -> Producer:
     """Its products leave the shop at once; its open orders go on."""
     _staff(actor)
-    reason = (reason or "").strip()
-    _refuse_nul(reason=reason)
-    if not reason or len(reason) > MAX_NOTE:
-        raise CooperativeError(
-            "reason_required",
-            bilingual(
-                f"Ghi lý do tạm ngừng (tối đa {MAX_NOTE} ký tự)",
-                f"Give the reason for the suspension (at most {MAX_NOTE} characters)",
-            ),
-            "reason",
-        )
+    reason = required_text(
+        reason,
+        field="reason",
+        max_length=MAX_NOTE,
+        missing=("Ghi lý do tạm ngừng", "Give the reason for the suspension"),
+        error=CooperativeError,
+    )
     with transaction.atomic():
         producer = Producer.objects.select_for_update().get(pk=producer_id)
         if producer.suspended_at is not None:

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from common.errors import DomainError, bilingual
-from common.inputs import has_nul
+from common.inputs import has_nul, required_text
 from marketplace import access, ports
 from marketplace.models import (
     CooperativeMembership,
@@ -107,17 +107,10 @@ def _refuse(code: str, vietnamese: str, english: str, field: str | None = None):
 
 
 def _check_note(note: str) -> str:
-    note = (note or "").strip()
-    if has_nul(note):
-        _refuse("nul", "Không được chứa ký tự NUL", "Must not contain NUL", "note")
-    if not note or len(note) > MAX_NOTE:
-        _refuse(
-            "note_required",
-            f"Ghi căn cứ của yêu cầu (tối đa {MAX_NOTE} ký tự)",
-            f"Say what the request was (at most {MAX_NOTE} characters)",
-            "note",
-        )
-    return note
+    return required_text(
+        note, field="note", max_length=MAX_NOTE, error=ErasureError,
+        missing=("Ghi căn cứ của yêu cầu", "Say what the request was"),
+    )  # fmt: skip
 
 
 def erase_customer(actor, customer_id: int, note: str, confirmation: str) -> CustomerErasure:

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError, bilingual
-from common.inputs import NUL_MESSAGE, has_nul
+from common.inputs import NUL_MESSAGE, has_nul, required_text
 from marketplace import access, ports, refunds, settlement
 from marketplace.models import (
     CooperativeOrder,
@@ -135,14 +135,13 @@ def _move(cooperative_order: CooperativeOrder, user, status: str, note: str = ""
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise LifecycleError("reason_required", "Vui lòng nhập lý do.", field="reason")
-    if len(reason) > 1000:
-        raise LifecycleError("reason_too_long", "Lý do tối đa 1000 ký tự.", field="reason")
-    if has_nul(reason):
-        raise LifecycleError("null_character", NUL_MESSAGE, field="reason")
-    return reason
+    return required_text(
+        reason,
+        field="reason",
+        max_length=1000,
+        missing=("Vui lòng nhập lý do", "Please give the reason"),
+        error=LifecycleError,
+    )
 
 
 @transaction.atomic

@@ -276,6 +276,8 @@ class OrderRouting(models.Model):
                 name="routing_attention_idx",
                 condition=models.Q(needs_attention=True),
             ),
+            # The back office's "Today": the orders of the last 24 hours.
+            models.Index(fields=["-created_at", "-id"], name="routing_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -352,6 +354,13 @@ class CooperativeOrder(models.Model):
             models.Index(fields=["producer", "-created_at", "-id"], name="coop_order_list_idx"),
             models.Index(
                 fields=["producer", "status", "-created_at", "-id"], name="coop_order_status_idx"
+            ),
+            # Parts still waiting for their cooperative, across cooperatives (the back
+            # office's "Today", the acceptance follow-up).
+            models.Index(
+                fields=["created_at", "id"],
+                name="coop_order_new_idx",
+                condition=models.Q(status="new"),
             ),
         ]
         ordering = ["-created_at", "-id"]

@@ -184,6 +184,9 @@ class PaymentsPort(Protocol):
 
     def lock_transfer_payment(self, reference: str) -> Any | None: ...
 
+    def order_transfer_reference(self, order: Any) -> str:
+        """The reference of the order's active VietQR payment, "" when it has none."""
+
     def amount_due(self, payment: Any) -> Decimal: ...
 
     def capture_transfer(self, payment: Any, amount: Decimal) -> None: ...

@@ -229,7 +229,7 @@ def give_bank_details(refund: PartRefund, details: dict[str, str]) -> PartRefund
     return refund
 
 
-def _clean_reference(reference: str) -> str:
+def clean_reference(reference: str) -> str:
     reference = " ".join((reference or "").split())
     if not reference:
         raise RefundError(
@@ -255,7 +255,7 @@ def record_bank_refund(user, cooperative_order_id: int, reference: str) -> PartR
     both show it) and tell the shopper. Anyone else: ``not_found``."""
     if not access.sees_all(user):
         raise RefundError("not_found", bilingual("Không tìm thấy đơn hàng", "Order not found"))
-    reference = _clean_reference(reference)
+    reference = clean_reference(reference)
     claimed = PartRefund.objects.filter(
         cooperative_order_id=cooperative_order_id,
         method=PartRefund.Method.BANK_TRANSFER,

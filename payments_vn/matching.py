@@ -83,7 +83,7 @@ def record_bank_credit(credit: BankCredit, source: str) -> tuple[BankTransaction
     try:
         with transaction.atomic():
             payment = ports.payments().lock_transfer_payment(reference) if reference else None
-            outcome = _outcome(payment, credit.amount)
+            outcome = outcome_of(payment, credit.amount)
             row = BankTransaction.objects.create(
                 bank_transaction_id=credit.bank_transaction_id,
                 source=source,
@@ -95,8 +95,7 @@ def record_bank_credit(credit: BankCredit, source: str) -> tuple[BankTransaction
                 outcome=outcome,
                 needs_review=outcome != Outcome.MATCHED,
             )
-            if outcome == Outcome.MATCHED:
-                ports.payments().capture_transfer(payment, credit.amount)
+            settle(payment, outcome, credit.amount)
     except IntegrityError:
         # The same credit arrived twice at once (statement and notification): one wins.
         return BankTransaction.objects.get(bank_transaction_id=credit.bank_transaction_id), False
@@ -111,7 +110,19 @@ def record_bank_credit(credit: BankCredit, source: str) -> tuple[BankTransaction
     return row, True
 
 
-def _outcome(payment, amount: Decimal) -> str:
+def settle(payment, outcome: str, amount: Decimal) -> bool:
+    """Capture ``amount`` on the (locked) transfer payment when it pays exactly what is
+    due; whether it did. The one place a bank credit becomes a captured payment: on
+    arrival (``record_bank_credit``) and when staff match a reviewed credit
+    (``payments_vn.review``)."""
+    if outcome != Outcome.MATCHED:
+        return False
+    ports.payments().capture_transfer(payment, amount)
+    return True
+
+
+def outcome_of(payment, amount: Decimal) -> str:
+    """What a credit of ``amount`` is for ``payment`` (None: no order found)."""
     if payment is None:
         return Outcome.UNKNOWN
     due = ports.payments().amount_due(payment)

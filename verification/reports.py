@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import DomainError, bilingual
-from common.inputs import has_nul
+from common.inputs import required_text
 from marketplace.models import OcopProduct
 from verification.models import FakeReport, StampCheck, StampFlag
 
@@ -58,26 +58,12 @@ def submit_report(
 
 
 def _clean_note(note: str) -> str:
-    note = (note or "").strip()
-    if has_nul(note):
-        raise DomainError(
-            "null_character",
-            bilingual("Không được chứa ký tự NUL", "Must not contain the NUL character"),
-            "note",
-        )
-    if not note:
-        raise DomainError(
-            "required",
-            bilingual("Ghi rõ đã xử lý thế nào", "Say how it was resolved"),
-            "note",
-        )
-    if len(note) > NOTE_MAX:
-        raise DomainError(
-            "too_long",
-            bilingual(f"Tối đa {NOTE_MAX} ký tự", f"At most {NOTE_MAX} characters"),
-            "note",
-        )
-    return note
+    return required_text(
+        note,
+        field="note",
+        max_length=NOTE_MAX,
+        missing=("Ghi rõ đã xử lý thế nào", "Say how it was resolved"),
+    )
 
 
 def resolve_report(report: FakeReport, note: str, user) -> FakeReport:

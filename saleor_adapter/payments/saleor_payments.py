@@ -128,6 +128,13 @@ def transfer_reference(payment: Payment) -> str:
     return auth.token if auth else ""
 
 
+def order_transfer_reference(order) -> str:
+    """The reference of ``order``'s active VietQR payment ("" when it has none): what
+    ``lock_transfer_payment`` finds it by, when staff name the order themselves."""
+    payment = order.payments.filter(gateway=VIETQR, is_active=True).order_by("-pk").first()
+    return transfer_reference(payment) if payment else ""
+
+
 def transfer_instructions(order):
     """How to pay ``order`` by bank transfer, or None when it is not paid that way.
 

@@ -59,6 +59,7 @@ def build_world(catalog: Catalog) -> World:
             email="dieu.phoi@ocop.test", password="mat-khau-staff-1", is_staff=True
         ),
         "manage_orders",
+        "manage_settings",
     )
     return World(
         catalog=catalog,

@@ -244,8 +244,8 @@ def test_another_customer_is_untouched(lan, order_of, catalog, platform_staff):
     ("post", "field", "message"),
     [
         ({"note": "", "confirmation": EMAIL}, "note", "Say what the request was"),
-        ({"note": "x" * 1001, "confirmation": EMAIL}, "note", "Say what the request was"),
-        ({"note": "YC\x00", "confirmation": EMAIL}, "note", "Must not contain NUL"),
+        ({"note": "x" * 1001, "confirmation": EMAIL}, "note", "At most 1000 characters"),
+        ({"note": "YC\x00", "confirmation": EMAIL}, "note", "Must not contain the NUL"),
         ({"note": "YC-118", "confirmation": "lan@example.vn"}, "confirmation", "Type the"),
         ({"note": "YC-118"}, "confirmation", "Type the customer's e-mail address exactly"),
         ({"note": "Gọi 0912345678", "confirmation": EMAIL}, "note", "must not hold the customer"),

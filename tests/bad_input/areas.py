@@ -54,6 +54,8 @@ ARGUMENTS = {
     "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
+    "backoffice-transfer": lambda w: {"pk": w.bank_credit.pk},
+    "backoffice-transfer-action": lambda w: {"pk": w.bank_credit.pk, "action": "bo-qua"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
     "portal:team_remove": lambda w: {"pk": w.cooperative.cooperative_memberships.get().pk},
     "backoffice-province-staff-revoke": lambda w: {"pk": w.province_staff.fair_provinces.get().pk},
@@ -108,6 +110,7 @@ PARAMETERS = {
     "backoffice-customers": ["q", "truoc"],
     "portal:team": ["htx"],
     "portal:payout_account": ["htx"],
+    "backoffice-transfers": ["trang_thai", "ket_qua", "trang"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -149,6 +152,8 @@ def who(route: Route) -> str:
     if route.name == "backoffice-cooperative-action":
         return "platform_staff"
     if route.name.startswith(("backoffice-province", "backoffice-customer")):
+        return "platform_staff"
+    if route.name.startswith(("backoffice-today", "backoffice-transfer")):
         return "platform_staff"
     return "shopper"
 

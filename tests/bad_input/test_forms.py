@@ -64,6 +64,7 @@ PAGES = [
     ("cooperative", "portal:payout_account", lambda w: {}),
     ("platform_staff", "backoffice-provinces", lambda w: {}),
     ("platform_staff", "backoffice-customer", lambda w: {"pk": areas.a_customer().pk}),
+    ("platform_staff", "backoffice-transfer", lambda w: {"pk": w.bank_credit.pk}),
 ]  # fmt: skip
 
 
@@ -158,6 +159,10 @@ FORMS = {
     ),
     "backoffice-province-staff-invite": Baseline({"email": "moi@tinh.test", "province": "19"}),
     "backoffice-customer-erase": Baseline({"note": "YC-1", "confirmation": "khach@example.vn"}),
+    # The bad-input world has no order paid by transfer: a match is refused.
+    "backoffice-transfer-action:khop-don": Baseline({"order": "1"}, accepted=False),
+    "backoffice-transfer-action:hoan-tien": Baseline({"reference": "FT26334001"}),
+    "backoffice-transfer-action:bo-qua": Baseline({"note": "Chuyển thử"}),
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)
@@ -171,7 +176,7 @@ FUZZ = settings(
 def _key(form, page_path: str) -> str:
     match = resolve(urlsplit(form.action).path or page_path)
     key = match.view_name
-    if key == "portal:order_action":
+    if key in ("portal:order_action", "backoffice-transfer-action"):
         key += ":" + match.kwargs["action"]
     return key
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -20,6 +21,8 @@ from fairs.models import Booth, Fair, FairProduct, ProvinceStaff
 from marketplace import lifecycle
 from marketplace.models import CooperativeOrder, OcopProduct
 from marketplace.routing import route_order
+from payments_vn.matching import BankCredit, record_bank_credit
+from payments_vn.models import BankTransaction
 from tests.routing.marketplace import Catalog, build_catalog, member_of, place_order
 from tests.saleor_fixtures.api import grant
 from tests.storefront.shopping import ADDRESS, variant_of
@@ -50,6 +53,7 @@ class World:
     stamp_batch: StampBatch | None = None
     fake_report: FakeReport | None = None
     stamp_flag: StampFlag | None = None
+    bank_credit: BankTransaction | None = None  # a stray credit kept for review
 
 
 def _signed_in(user: User) -> Client:
@@ -119,7 +123,11 @@ def build_world(folder) -> World:
     stamp_flag = StampFlag.objects.create(
         ocop_product=listing, serial=1, province_code=THAI_NGUYEN, checks=25, places=1
     )
+    bank_credit, _ = record_bank_credit(
+        BankCredit("FT-BAD-INPUT", Decimal(50000), "chuyen tien", timezone.now()), "statement"
+    )
     return World(
+        bank_credit=bank_credit,
         stamp_batch=stamp_batch, fake_report=fake_report, stamp_flag=stamp_flag,
         catalog=catalog, order=orders[0], new_part=new_part, packed_part=packed_part,
         shipped_part=shipped_part,

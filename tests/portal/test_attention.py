@@ -64,7 +64,7 @@ def test_resolving_needs_a_note(rejected, platform_staff):
     )
 
     assert answer.status_code == 400
-    assert "Vui lòng nhập lý do." in answer.content.decode()
+    assert "Vui lòng nhập lý do / Please give the reason" in answer.content.decode()
     assert OrderRouting.objects.get(order_id=rejected.order_id).needs_attention
 
 

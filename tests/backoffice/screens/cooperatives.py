@@ -25,5 +25,10 @@ CELLS = [
         method="post",
         data=lambda world: {"reason": "Kiểm tra chất lượng / Quality check"},
     ),
+    Cell(
+        "shop settings",
+        lambda world: reverse("storefront-configuration"),
+        platform_only(),
+    ),
     Cell("audit log", lambda world: reverse("backoffice-audit"), platform_only()),
 ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('marketplace', '0009_merge_shipping_threshold_and_search_outbox'),
+        ('marketplace', '0010_today_indexes'),
     ]
 
     operations = [
