@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from backoffice.security import BadRequest, signed_in_area
 from backoffice.views import _int_param
 from common.banks import bank_choices, bank_name
+from common.errors import DomainError
 from common.inputs import has_nul, whole_number
 from common.text import fold
 from common.units import provinces
@@ -197,7 +198,7 @@ def cooperative_action(request, pk: int, action: str):
     producer = _producer(pk)
     try:
         ACTIONS[action](request.user, producer, request.POST)
-    except cooperatives.CooperativeError as error:
+    except DomainError as error:
         form = {
             key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"
         }

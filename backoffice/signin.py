@@ -41,6 +41,8 @@ AREAS = (
     Area("backoffice-payouts", "Chi trả / Payouts", access.sees_all),
     Area("backoffice-imports", "Nhập danh mục / Catalogue imports", access.sees_all),
     Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
+    Area("backoffice-provinces", "Tài khoản của tỉnh / Provincial staff", access.sees_all),
+    Area("backoffice-customers", "Khách hàng / Customers", access.sees_all),
 )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import signin, views
+from backoffice import signin, team, views
 from backoffice import verification as stamp_views
 
 app_name = "portal"
@@ -17,6 +17,11 @@ urlpatterns = [
     path("san-pham/<int:pk>/", views.listing_update, name="listing_update"),
     path("doi-soat/", views.statement, name="statement"),
     path("doi-soat/xuat-csv/", views.statement_export, name="statement_export"),
+    path("nhom/", team.team, name="team"),
+    path("nhom/moi/", team.team_invite, name="team_invite"),
+    path("nhom/<int:pk>/xoa/", team.team_remove, name="team_remove"),
+    path("tai-khoan-nhan-tien/", team.payout_account, name="payout_account"),
+    path("tai-khoan-nhan-tien/doi/", team.payout_account_request, name="payout_account_request"),
     path("tem/", stamp_views.portal_stamps, name="stamps"),
     path("tem/<int:pk>/tem.pdf", stamp_views.portal_stamp_sheet, name="stamp_sheet"),
 ]

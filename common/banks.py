@@ -65,3 +65,12 @@ def bank_name(bank_bin: str) -> str:
 
 def bank_choices() -> list[tuple[str, str]]:
     return [(bin_, f"{short} — {full}") for bin_, short, full in BANKS]
+
+
+def masked_account_number(number: str) -> str:
+    """An account number as screens show it to people who need not see it whole: the
+    last four digits ("•••• 2345"), enough to recognise one's own account."""
+    number = (number or "").strip()
+    if not number:
+        return ""
+    return "•••• " + number[-4:] if len(number) > 4 else "•" * len(number)

@@ -417,6 +417,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "marketplace.OrderRouting",
     "marketplace.CooperativeOrder",
     "marketplace.PayoutBatch",
+    # Who erased a customer's personal data, when and why (no personal data in it).
+    "marketplace.CustomerErasure",
     # Refunds owed: the shopper's bank details arrive, staff record the bank reference.
     {"model": "marketplace.PartRefund", "mask_fields": ["bank_account_number"]},
     "verification.StampBatch",

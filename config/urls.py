@@ -14,8 +14,10 @@ from django.views.static import serve
 from backoffice import (
     audit,
     cooperatives,
+    customers,
     imports,
     payouts,
+    provinces,
     shop_settings,
     signin,
     today,
@@ -121,6 +123,24 @@ urlpatterns = [
         "quan-tri/nhap-danh-muc/<int:pk>/dong-bi-tu-choi.csv",
         imports.import_rejections,
         name="backoffice-import-rejections",
+    ),
+    path("quan-tri/tinh/", provinces.province_staff, name="backoffice-provinces"),
+    path(
+        "quan-tri/tinh/moi/",
+        provinces.province_staff_invite,
+        name="backoffice-province-staff-invite",
+    ),
+    path(
+        "quan-tri/tinh/<int:pk>/thu-hoi/",
+        provinces.province_staff_revoke,
+        name="backoffice-province-staff-revoke",
+    ),
+    path("quan-tri/khach-hang/", customers.customer_list, name="backoffice-customers"),
+    path("quan-tri/khach-hang/<int:pk>/", customers.customer_detail, name="backoffice-customer"),
+    path(
+        "quan-tri/khach-hang/<int:pk>/xoa-du-lieu/",
+        customers.customer_erase,
+        name="backoffice-customer-erase",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",

@@ -54,6 +54,18 @@ def is_portal_user(user) -> bool:
     return ids is None or bool(ids)
 
 
+def manages_cooperative(user, producer_id: int) -> bool:
+    """Who runs a cooperative's team and asks for its payout account: platform staff,
+    and the cooperative's own managers (its other staff see both, and change neither)."""
+    if sees_all(user):
+        return True
+    if not is_authenticated(user):
+        return False
+    return CooperativeMembership.objects.filter(
+        user=user, producer_id=producer_id, role=CooperativeMembership.Role.MANAGER
+    ).exists()
+
+
 def _scoped(queryset: QuerySet, user, field: str) -> QuerySet:
     ids = producer_ids(user)
     if ids is None:

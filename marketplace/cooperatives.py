@@ -1,5 +1,6 @@
 """What the platform's staff do to a cooperative: its team, its payout bank account, its
-selling terms and its suspension.
+selling terms and its suspension. A cooperative's own managers run its team and ask for
+a payout account change too (from the portal); approving stays with platform staff.
 
 Invariants:
 * a payout account is checked as a shopper's refund account is
@@ -18,22 +19,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from common.banks import BANK_NAMES, bank_name
 from common.errors import DomainError, bilingual
 from common.inputs import has_nul, required_text
-from marketplace import access, certification, ports, refunds
+from marketplace import access, certification, invitations, ports, refunds
 from marketplace.models import (
     CooperativeMembership,
     CooperativeSettings,
@@ -75,30 +69,31 @@ def settings_of(producer: Producer) -> CooperativeSettings:
 # --- The team -----------------------------------------------------------------------
 
 
+def _manages(actor, producer: Producer) -> None:
+    """The team and the payout account request: platform staff, or the cooperative's
+    own managers (``access.manages_cooperative``, the one rule the portal uses too)."""
+    if not access.manages_cooperative(actor, producer.pk):
+        raise CooperativeError(
+            "forbidden",
+            bilingual(
+                "Chỉ quản lý của hợp tác xã hoặc nhân viên sàn được làm việc này",
+                "Only the cooperative's managers or platform staff may do this",
+            ),
+        )
+
+
 def invite_member(actor, producer: Producer, email: str, role: str) -> CooperativeMembership:
     """Give ``email`` a portal account of ``producer`` and send it a set-password link
     (after commit). An existing account (a shopper, another cooperative's member) keeps
     its password and is told it may now use the portal."""
-    _staff(actor)
-    email = (email or "").strip().lower()
-    _refuse_nul(email=email)
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise CooperativeError(
-            "invalid_email", bilingual("E-mail không hợp lệ", "Not a valid e-mail address"), "email"
-        ) from None
+    _manages(actor, producer)
+    email = invitations.invitee_email(email)
     if role not in CooperativeMembership.Role.values:
         raise CooperativeError(
             "invalid_role", bilingual("Vai trò không hợp lệ", "Unknown role"), "role"
         )
-    User = get_user_model()
     with transaction.atomic():
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(email=email)
-            user.set_unusable_password()  # until they follow the set-password link
-            user.save(update_fields=["password"])
+        user = invitations.account_for(email)
         try:
             with transaction.atomic():
                 membership = CooperativeMembership.objects.create(
@@ -120,12 +115,6 @@ def invite_member(actor, producer: Producer, email: str, role: str) -> Cooperati
     return membership
 
 
-def set_password_path(user) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("backoffice-set-password", kwargs={"uidb64": uid, "token": token})
-
-
 def send_invitation(membership_id: int) -> None:
     """The invitation e-mail, in Vietnamese with English beside it."""
     membership = (
@@ -135,34 +124,48 @@ def send_invitation(membership_id: int) -> None:
     )
     if membership is None:
         return
-    user = membership.user
-    context = {
-        "producer": membership.producer,
-        "role": membership.get_role_display(),
-        "has_password": user.has_usable_password(),
-        "set_password_url": ports.orders().absolute_url(set_password_path(user)),
-        "sign_in_url": ports.orders().absolute_url(reverse("backoffice-login")),
-    }
-    message = EmailMultiAlternatives(
-        f"[Chợ OCOP] Mời tham gia cổng hợp tác xã {membership.producer.name} / "
-        "Invitation to the cooperative portal",
-        render_to_string("marketplace/email/member_invitation.txt", context),
-        None,
-        [user.email],
+    invitations.send(
+        membership.user,
+        subject=(
+            f"[Chợ OCOP] Mời tham gia cổng hợp tác xã {membership.producer.name} / "
+            "Invitation to the cooperative portal"
+        ),
+        template="marketplace/email/member_invitation",
+        context={"producer": membership.producer, "role": membership.get_role_display()},
     )
-    message.attach_alternative(
-        render_to_string("marketplace/email/member_invitation.html", context), "text/html"
-    )
-    message.send()
 
 
 def remove_member(actor, producer: Producer, membership_id: int) -> None:
     """Take a person off the cooperative's team (the account itself stays: it may shop
-    or belong to another cooperative)."""
-    _staff(actor)
-    deleted, _ = CooperativeMembership.objects.filter(pk=membership_id, producer=producer).delete()
-    if not deleted:
-        raise CooperativeError("not_found", bilingual("Không có thành viên này", "No such member"))
+    or belong to another cooperative). A manager cannot leave a cooperative with no
+    manager: someone must still be able to run its team."""
+    _manages(actor, producer)
+    with transaction.atomic():
+        managers = list(
+            CooperativeMembership.objects.select_for_update()
+            .filter(producer=producer, role=CooperativeMembership.Role.MANAGER)
+            .values_list("pk", "user_id")
+        )
+        membership = CooperativeMembership.objects.filter(
+            pk=membership_id, producer=producer
+        ).first()
+        if membership is None:
+            raise CooperativeError(
+                "not_found", bilingual("Không có thành viên này", "No such member")
+            )
+        if (
+            membership.user_id == getattr(actor, "pk", None)
+            and membership.role == CooperativeMembership.Role.MANAGER
+            and len(managers) == 1
+        ):
+            raise CooperativeError(
+                "last_manager",
+                bilingual(
+                    "Bạn là quản lý duy nhất: hãy mời một quản lý khác trước khi rời nhóm",
+                    "You are the only manager: invite another manager before leaving",
+                ),
+            )
+        membership.delete()
 
 
 # --- The payout account ------------------------------------------------------------
@@ -171,8 +174,9 @@ def remove_member(actor, producer: Producer, membership_id: int) -> None:
 def request_payout_account(
     actor, producer: Producer, bank_bin: str, account_number: str, holder: str
 ) -> PayoutAccountChange:
-    """Ask for a new payout account; it applies once another staff member approves."""
-    _staff(actor)
+    """Ask for a new payout account (platform staff, or the cooperative's manager in the
+    portal); it applies once a platform staff member other than the asker approves."""
+    _manages(actor, producer)
     try:
         details = refunds.clean_bank_details(bank_bin, account_number, holder, BANK_NAMES)
     except refunds.DetailsError as refused:

@@ -758,3 +758,22 @@ class SearchOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"product {self.product_id} (since {self.marked_at})"
+
+
+class CustomerErasure(models.Model):
+    """A customer's personal data erased on their request (Vietnam's decree
+    13/2023/NĐ-CP on personal data protection): who did it, when and why. It holds no
+    personal data itself: the account is known by its id, which now names an
+    anonymised account; ``counts`` says how many rows of each kind were cleaned."""
+
+    customer_id = models.IntegerField(unique=True)
+    erased_by = models.ForeignKey("account.User", on_delete=models.PROTECT, related_name="+")
+    erased_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Erasure of customer #{self.customer_id}"

@@ -70,6 +70,17 @@ class StockLevel:
     allocated: int
 
 
+@dataclass(frozen=True)
+class PersonalValues:
+    """What identifies a customer in free text: ``identifiers`` (e-mail addresses and
+    phone numbers, as stored and as people write them) are unique to them, so they are
+    searched for anywhere; ``names`` are not, so only the customer's own records are
+    cleaned of them."""
+
+    identifiers: frozenset[str]
+    names: frozenset[str]
+
+
 class SettingsPort(Protocol):
     def marketplace_settings(self) -> MarketplaceSettings:
         """The operator's settings, parsed by ``marketplace.configuration``."""
@@ -210,6 +221,33 @@ class PaymentsPort(Protocol):
         TransferInstructions``), or None when it is not paid that way."""
 
 
+class AccountsPort(Protocol):
+    """The platform's accounts (Saleor's users) as staff areas and the personal data
+    erasure need them. Users pass as opaque handles (``pk``, ``email``, ``is_active``,
+    ``is_staff``, ``is_superuser``)."""
+
+    def deactivate(self, user: Any) -> None:
+        """The account can no longer sign in anywhere (a logged change)."""
+
+    def has_orders(self, user: Any) -> bool:
+        """Whether the account ever placed an order (it is a shopper)."""
+
+    def locked_customer(self, user_id: int) -> Any | None:
+        """The account, locked for this transaction, or None."""
+
+    def customer_order_ids(self, user: Any) -> list[int]:
+        """The orders the account placed, and the guest orders placed with its e-mail."""
+
+    def personal_values(self, user: Any, order_ids: list[int]) -> PersonalValues:
+        """The e-mail addresses, phone numbers and names the account and those orders
+        hold: what an erasure must not leave in free text elsewhere (notes, logs)."""
+
+    def erase_customer(self, user: Any, order_ids: list[int], placeholder_email: str) -> dict:
+        """Anonymise the account and its orders' personal data (e-mail, names, phone,
+        addresses, notes, payments' billing details), keeping every amount, number and
+        status; deletes its carts. Returns how many rows of each kind were changed."""
+
+
 _registry: dict[str, object] = {}
 
 
@@ -246,4 +284,8 @@ def payments() -> PaymentsPort:
     return _get("payments")
 
 
-_PORTS = {"settings", "orders", "catalogue", "payments"}
+def accounts() -> AccountsPort:
+    return _get("accounts")
+
+
+_PORTS = {"settings", "orders", "catalogue", "payments", "accounts"}

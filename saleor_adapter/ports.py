@@ -225,6 +225,7 @@ class SaleorCatalogue:
 
 def register_all() -> None:
     from marketplace import ports
+    from saleor_adapter.accounts import SaleorAccounts
     from saleor_adapter.payments import saleor_payments
 
     ports.register(
@@ -232,4 +233,5 @@ def register_all() -> None:
         orders=SaleorOrders(),
         catalogue=SaleorCatalogue(),
         payments=saleor_payments,
+        accounts=SaleorAccounts(),
     )

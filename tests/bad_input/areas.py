@@ -63,7 +63,18 @@ ARGUMENTS = {
     "backoffice-import": lambda w: {"pk": w.import_run.pk},
     "backoffice-import-status": lambda w: {"pk": w.import_run.pk},
     "backoffice-import-rejections": lambda w: {"pk": w.import_run.pk},
+    "portal:team_remove": lambda w: {"pk": w.cooperative.cooperative_memberships.get().pk},
+    "backoffice-province-staff-revoke": lambda w: {"pk": w.province_staff.fair_provinces.get().pk},
+    "backoffice-customer": lambda w: {"pk": a_customer().pk},
+    "backoffice-customer-erase": lambda w: {"pk": a_customer().pk},
 }
+
+
+def a_customer():
+    """A shopper's account (the world's shopper buys as a guest)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get_or_create(email="khach@example.vn")[0]
 
 
 def _stamp(world) -> dict:
@@ -101,6 +112,10 @@ PARAMETERS = {
     "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
+    "backoffice-provinces": ["tinh", "trang"],
+    "backoffice-customers": ["q", "truoc"],
+    "portal:team": ["htx"],
+    "portal:payout_account": ["htx"],
     "backoffice-transfers": ["trang_thai", "ket_qua", "trang"],
     "backoffice-payouts": ["trang", "xem"],
     "backoffice-payout": ["trang"],
@@ -144,6 +159,8 @@ def who(route: Route) -> str:
     if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
         return "platform_staff"
     if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
+    if route.name.startswith(("backoffice-province", "backoffice-customer")):
         return "platform_staff"
     if route.name.startswith(
         ("backoffice-today", "backoffice-transfer", "backoffice-payout", "backoffice-import")

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from marketplace.verification_codes import product_code
+from tests.bad_input import areas
 from tests.bad_input.site import attempt, form_body, post_forms
 from tests.bad_input.values import ALWAYS_REFUSED, SHARP, Bad, bad_values
 from tests.storefront.shopping import ADDRESS
@@ -59,6 +60,10 @@ PAGES = [
     ("province_staff", "verification:stamps", lambda w: {}),
     ("province_staff", "verification:programme", lambda w: {}),
     ("cooperative", "portal:stamps", lambda w: {}),
+    ("cooperative", "portal:team", lambda w: {}),
+    ("cooperative", "portal:payout_account", lambda w: {}),
+    ("platform_staff", "backoffice-provinces", lambda w: {}),
+    ("platform_staff", "backoffice-customer", lambda w: {"pk": areas.a_customer().pk}),
     ("platform_staff", "backoffice-transfer", lambda w: {"pk": w.bank_credit.pk}),
     ("platform_staff", "backoffice-payout", lambda w: {"pk": w.payout_batch.pk}),
 ]  # fmt: skip
@@ -149,6 +154,12 @@ FORMS = {
     "verification:stamps": Baseline({"count": "3"}),
     "verification:programme": Baseline({"muc-tieu-products_online": "12"}),
     "portal:stamps": Baseline({"count": "3"}),
+    "portal:team_invite": Baseline({"email": "moi@taihoan.test"}),
+    "portal:payout_account_request": Baseline(
+        {"bank_bin": "970436", "account_number": "0011002233445", "holder": "HTX TAI HOAN"}
+    ),
+    "backoffice-province-staff-invite": Baseline({"email": "moi@tinh.test", "province": "19"}),
+    "backoffice-customer-erase": Baseline({"note": "YC-1", "confirmation": "khach@example.vn"}),
     # The bad-input world has no order paid by transfer: a match is refused.
     "backoffice-transfer-action:khop-don": Baseline({"order": "1"}, accepted=False),
     "backoffice-transfer-action:hoan-tien": Baseline({"reference": "FT26334001"}),

@@ -3,14 +3,17 @@
 manage.py ocop_province_staff grant EMAIL PROVINCE_CODE
 manage.py ocop_province_staff revoke EMAIL PROVINCE_CODE
 manage.py ocop_province_staff list
+
+The same service as the back office's provinces page (``fairs.staff``): a grant sends
+the invitation e-mail, a revoke deactivates an account left with no other role.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from common.units import province_name
+from fairs import staff
 from fairs.models import ProvinceStaff
 
 
@@ -33,16 +36,29 @@ class Command(BaseCommand):
             return
         if not email or not province:
             raise CommandError("Cần EMAIL và mã tỉnh / EMAIL and PROVINCE_CODE are required.")
-        code = province.strip().zfill(2)
-        if not province_name(code):
-            raise CommandError(f"Không có tỉnh mã {province} / No province with code {province}.")
-        user = get_user_model().objects.filter(email__iexact=email.strip()).first()
-        if user is None:
-            raise CommandError(f"Không có tài khoản {email} / No account {email}.")
+        try:
+            code = staff.province_code(province)
+        except staff.ProvinceStaffError:
+            raise CommandError(
+                f"Không có tỉnh mã {province} / No province with code {province}."
+            ) from None
         if action == "grant":
-            ProvinceStaff.objects.get_or_create(user=user, province_code=code)
-            self.stdout.write(f"{user.email}: {code} {province_name(code)}")
-        else:
-            deleted, _ = ProvinceStaff.objects.filter(user=user, province_code=code).delete()
-            outcome = "removed" if deleted else "had no access to"
-            self.stdout.write(f"{user.email}: {outcome} {code}")
+            try:
+                row = staff.invite(None, email, code, existing_only=True)
+            except staff.ProvinceStaffError as error:
+                if error.code != "already_staff":
+                    raise CommandError(error.message) from None
+            else:
+                email = row.user.email
+            self.stdout.write(f"{email.strip().lower()}: {code} {province_name(code)}")
+            return
+        row = ProvinceStaff.objects.filter(
+            user__email__iexact=email.strip(), province_code=code
+        ).first()
+        if row is None:
+            self.stdout.write(f"{email}: had no access to {code}")
+            return
+        deactivated = staff.revoke(None, row.pk)
+        self.stdout.write(
+            f"{email}: removed {code}" + (" (account deactivated)" if deactivated else "")
+        )
