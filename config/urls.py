@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from backoffice import audit, cooperatives, shop_settings, signin
+from backoffice import audit, cooperatives, orders, shop_settings, signin
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
 from storefront import accounts, cart, pages, payments, views
@@ -81,6 +81,13 @@ urlpatterns = [
         "quan-tri/hop-tac-xa/<int:pk>/<slug:action>/",
         cooperatives.cooperative_action,
         name="backoffice-cooperative-action",
+    ),
+    path("quan-tri/don-hang/", orders.order_list, name="backoffice-orders"),
+    path("quan-tri/don-hang/<int:pk>/", orders.order_detail, name="backoffice-order"),
+    path(
+        "quan-tri/don-hang/<int:pk>/<slug:action>/",
+        orders.order_action,
+        name="backoffice-order-action",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",
