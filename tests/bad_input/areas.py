@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from marketplace.order_desk import FIELDS as ORDER_DESK_FIELDS
 from marketplace.verification_codes import product_code
 from tests.bad_input.site import Route
 from verification import stamps
@@ -54,6 +55,8 @@ ARGUMENTS = {
     "backoffice-cooperative": lambda w: {"pk": w.catalog.tai_hoan.pk},
     "backoffice-cooperative-action": lambda w: {"pk": w.catalog.tai_hoan.pk, "action": "mo-lai"},
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
+    "backoffice-order": lambda w: {"pk": w.order.pk},
+    "backoffice-order-action": lambda w: {"pk": w.order.pk, "action": "gui-lai-email"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
 }
 
@@ -93,6 +96,7 @@ PARAMETERS = {
     "verification:report": ["so"],
     "backoffice-audit": ["nguoi", "loai", "ma", "hanh_dong", "tu_ngay", "den_ngay", "trang"],
     "backoffice-cooperatives": ["q", "tinh", "tam_ngung", "trang"],
+    "backoffice-orders": [*ORDER_DESK_FIELDS, "sau", "truoc"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -132,6 +136,8 @@ def who(route: Route) -> str:
     if route.name in ("backoffice-audit", "backoffice-cooperatives", "backoffice-cooperative"):
         return "platform_staff"
     if route.name == "backoffice-cooperative-action":
+        return "platform_staff"
+    if route.name in ("backoffice-orders", "backoffice-order", "backoffice-order-action"):
         return "platform_staff"
     return "shopper"
 

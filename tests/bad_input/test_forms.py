@@ -59,6 +59,7 @@ PAGES = [
     ("province_staff", "verification:stamps", lambda w: {}),
     ("province_staff", "verification:programme", lambda w: {}),
     ("cooperative", "portal:stamps", lambda w: {}),
+    ("platform_staff", "backoffice-order", lambda w: {"pk": w.order.pk}),
 ]  # fmt: skip
 
 
@@ -147,6 +148,10 @@ FORMS = {
     "verification:stamps": Baseline({"count": "3"}),
     "verification:programme": Baseline({"muc-tieu-products_online": "12"}),
     "portal:stamps": Baseline({"count": "3"}),
+    "backoffice-order-action:thu-cod": Baseline(),  # the amount due, as the page fills it
+    "backoffice-order-action:huy-phan": Baseline({"reason": "Khách huỷ"}),
+    "backoffice-order-action:huy-don": Baseline({"reason": "Khách huỷ"}),
+    "backoffice-order-action:gui-lai-email": Baseline(),  # the order confirmation
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)
@@ -160,7 +165,7 @@ FUZZ = settings(
 def _key(form, page_path: str) -> str:
     match = resolve(urlsplit(form.action).path or page_path)
     key = match.view_name
-    if key == "portal:order_action":
+    if key in ("portal:order_action", "backoffice-order-action"):
         key += ":" + match.kwargs["action"]
     return key
 
