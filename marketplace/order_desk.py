@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError, bilingual
-from common.inputs import has_nul, whole_number
+from common.inputs import has_nul, required_text, whole_number
 from marketplace import access, lifecycle, parcels, ports, refunds
 from marketplace.models import (
     CooperativeOrder,
@@ -168,6 +168,15 @@ class OrderRow:
     order: ports.OrderSummary
     parts: list[CooperativeOrder]
     payment: ports.PaymentState
+
+    @property
+    def payment_label(self) -> str:
+        if not self.payment.kind:
+            return "Chưa có thanh toán / No payment"
+        return (
+            f"{PAYMENT_KINDS.get(self.payment.kind, self.payment.kind)} · "
+            f"{PAYMENT_STATUSES.get(self.payment.status, self.payment.status)}"
+        )
 
 
 @dataclass
@@ -310,7 +319,11 @@ def cancel_order(user, order_id: int, reason: str) -> list[CooperativeOrder]:
     ``lifecycle.cancel`` with ``reason``: all or none. Shipped and delivered parts stay
     (a delivered one is cancelled on its own, as a return)."""
     order = get_order(user, order_id)
-    lifecycle._reason(reason)  # the reason's own field error before anything else
+    # The reason's field error before anything else (lifecycle.cancel checks it the same).
+    required_text(
+        reason, field="reason", max_length=1000,
+        missing=("Vui lòng nhập lý do", "Please give the reason"), error=OrderDeskError,
+    )  # fmt: skip
     open_ids = list(
         CooperativeOrder.objects.filter(order_id=order.pk, status__in=CANCELLABLE)
         .order_by("pk")

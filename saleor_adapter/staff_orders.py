@@ -10,7 +10,8 @@ Saleor's tables is scanned. Pages are keyset (order number), newest first.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from saleor.order import OrderEvents, OrderStatus
 from saleor.order.models import Order
 from saleor.payment import ChargeStatus
@@ -102,15 +103,34 @@ def search(query: OrderQuery, *, after=None, before=None, limit: int = 50) -> li
         if query.payment_status:
             payments = payments.filter(PAYMENT_STATUS[query.payment_status])
         orders = orders.filter(pk__in=payments.values("order_id"))
-    orders = orders.select_related("shipping_address", "billing_address", "user")
+    # Plain values, not models: no model, address or phone object per row (the phone is
+    # read as stored, E.164), which is most of a page's cost on 50 rows.
+    rows = orders.values(
+        "pk", "created", "status", "user_email", "total_gross_amount", "currency",
+        first_name=F("shipping_address__first_name"),
+        last_name=F("shipping_address__last_name"),
+        phone=Cast("shipping_address__phone", TextField()),
+    )  # fmt: skip
     if before is not None:
-        rows = list(orders.filter(pk__gt=before).order_by("pk")[:limit])
-        rows.reverse()
+        found = list(rows.filter(pk__gt=before).order_by("pk")[:limit])
+        found.reverse()
     else:
         if after is not None:
-            orders = orders.filter(pk__lt=after)
-        rows = list(orders.order_by("-pk")[:limit])
-    return [_summary(order) for order in rows]
+            rows = rows.filter(pk__lt=after)
+        found = list(rows.order_by("-pk")[:limit])
+    return [
+        OrderSummary(
+            pk=row["pk"],
+            created=row["created"],
+            status=row["status"],
+            email=row["user_email"],
+            customer_name=" ".join(p for p in (row["last_name"], row["first_name"]) if p),
+            phone=row["phone"] or "",
+            total=row["total_gross_amount"],
+            currency=row["currency"],
+        )
+        for row in found
+    ]
 
 
 def summary(order: Order) -> OrderSummary:
