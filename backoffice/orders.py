@@ -15,8 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
-from backoffice.security import signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import BadRequest, signed_in_area
 from common.errors import DomainError
 from common.inputs import whole_number
 from marketplace import access, order_desk, ports
@@ -36,10 +35,21 @@ staff_view = signed_in_area(
 )
 
 
+def _cursor(request, name: str) -> int | None:
+    """``?sau=`` / ``?truoc=``: the order number a page starts after (or before)."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    number = whole_number(raw, max_digits=10)
+    if number is None or number < 1:
+        raise BadRequest("Trang không hợp lệ / Invalid page.")
+    return number
+
+
 @staff_view
 def order_list(request):
     parsed = order_desk.parse_query(request.GET)
-    after, before = _int_param(request, "sau"), _int_param(request, "truoc")
+    after, before = _cursor(request, "sau"), _cursor(request, "truoc")
     page = None
     if not parsed.errors:
         page = order_desk.search_page(request.user, parsed.query, after=after, before=before)
