@@ -36,6 +36,7 @@ AREAS = (
     Area("portal:order_list", "Cổng hợp tác xã / Cooperative portal", access.is_portal_user),
     Area("fairs:fair_list", "Hội chợ của tỉnh / Province fairs", fair_access.is_fair_staff),
     Area("storefront-configuration", "Cấu hình cửa hàng / Shop settings", may_configure),
+    Area("backoffice-orders", "Đơn hàng / Orders", access.sees_all),
     Area("backoffice-cooperatives", "Hợp tác xã / Cooperatives", access.sees_all),
     Area("backoffice-transfers", "Chuyển khoản cần xem / Bank transfers", access.sees_all),
     Area("backoffice-payouts", "Chi trả / Payouts", access.sees_all),

@@ -16,6 +16,7 @@ from backoffice import (
     cooperatives,
     customers,
     imports,
+    orders,
     payouts,
     provinces,
     shop_settings,
@@ -141,6 +142,13 @@ urlpatterns = [
         "quan-tri/khach-hang/<int:pk>/xoa-du-lieu/",
         customers.customer_erase,
         name="backoffice-customer-erase",
+    ),
+    path("quan-tri/don-hang/", orders.order_list, name="backoffice-orders"),
+    path("quan-tri/don-hang/<int:pk>/", orders.order_detail, name="backoffice-order"),
+    path(
+        "quan-tri/don-hang/<int:pk>/<slug:action>/",
+        orders.order_action,
+        name="backoffice-order-action",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -362,6 +363,11 @@ class CooperativeOrder(models.Model):
                 name="coop_order_new_idx",
                 condition=models.Q(status="new"),
             ),
+            # Platform staff's order desk finds orders by the shopper's e-mail (any case),
+            # phone (E.164) and by a part's status across cooperatives (order_desk).
+            models.Index(Upper("customer_email"), name="coop_order_email_idx"),
+            models.Index(fields=["customer_phone"], name="coop_order_phone_idx"),
+            models.Index(fields=["status", "order"], name="coop_order_status_order_idx"),
         ]
         ordering = ["-created_at", "-id"]
 

@@ -65,6 +65,68 @@ class PaymentState:
 
 
 @dataclass(frozen=True)
+class OrderQuery:
+    """What platform staff search orders by (``marketplace.order_desk.parse_query``);
+    None / "" means any."""
+
+    number: int | None = None  # the shop's order number
+    phone: str = ""  # E.164, "+84912345678"
+    email: str = ""
+    producer_id: int | None = None  # orders with a part of this cooperative
+    part_status: str = ""  # orders with a part in this status
+    payment_kind: str = ""  # "cod", "transfer", "card"
+    payment_status: str = ""  # PaymentState.status values
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One row of the staff order list."""
+
+    pk: int
+    created: Any
+    status: str  # the platform's order status
+    email: str
+    customer_name: str
+    phone: str
+    total: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class OrderHistoryItem:
+    """One line of an order's history on the platform (payment captured, note added…)."""
+
+    at: Any
+    kind: str
+    user_email: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PaymentTransaction:
+    at: Any
+    kind: str  # "auth", "capture", "refund", "void" …
+    amount: Decimal
+    success: bool
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    """A payment of an order with its gateway transactions, oldest first."""
+
+    pk: int
+    kind: str  # as PaymentState.kind
+    gateway: str
+    charge_status: str
+    active: bool
+    total: Decimal
+    captured: Decimal
+    created: Any
+    transactions: tuple[PaymentTransaction, ...] = ()
+
+
+@dataclass(frozen=True)
 class StockLevel:
     quantity: int
     allocated: int
@@ -134,6 +196,25 @@ class OrdersPort(Protocol):
         """The sweeper's catch-up of payments a failed hook left out; returns a count."""
 
     def absolute_url(self, path: str) -> str: ...
+
+    def search(
+        self, query: OrderQuery, *, after: int | None, before: int | None, limit: int
+    ) -> list[OrderSummary]:
+        """Orders matching ``query``, newest first, at most ``limit``: those numbered below
+        ``after`` (the next page), or the ``limit`` just above ``before`` (the previous
+        one). A fixed number of queries; indexed for 100,000 orders."""
+
+    def summary(self, order: Any) -> OrderSummary: ...
+
+    def history(self, order: Any) -> list[OrderHistoryItem]:
+        """The platform's own events of the order (payments, notes, e-mails), oldest first."""
+
+    def payments_of(self, order: Any) -> list[PaymentSummary]:
+        """Every payment of the order with its transactions, in two queries."""
+
+    def resend_confirmation(self, order: Any, user: Any) -> None:
+        """Send the order confirmation e-mail to the shopper again (after commit); the
+        platform records it on the order's history with ``user``."""
 
 
 class CataloguePort(Protocol):

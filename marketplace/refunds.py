@@ -98,12 +98,18 @@ def refund_through_gateway(refund_id: int) -> str:
     ).update(status=PartRefund.Status.REFUNDING)
     if not claimed:
         return "done"
+    return _refund_claimed(refund_id, user=None)[0]
+
+
+def _refund_claimed(refund_id: int, user) -> tuple[str, PartRefund, str]:
+    """The gateway call of a refund claimed (status refunding): (outcome, refund, the
+    gateway's refusal or "")."""
     refund = PartRefund.objects.select_related(
         "cooperative_order__order", "cooperative_order__producer"
     ).get(pk=refund_id)
     try:
         ports.payments().refund_cooperative_order(
-            refund.cooperative_order, refund.amount, None, GATEWAY_REASON
+            refund.cooperative_order, refund.amount, user, GATEWAY_REASON
         )
     except settlement.SettlementError as error:
         logger.warning("Gateway refund %s failed: %s", refund_id, error.message)
@@ -112,9 +118,32 @@ def refund_through_gateway(refund_id: int) -> str:
             refund.last_error = error.message[:2000]
             refund.save(update_fields=["status", "last_error"])
             _flag(refund, f"Hoàn tiền {refund.cooperative_order} qua cổng lỗi: {error.message}")
-        return "failed"
-    _finish(refund, user=None, reference="")
-    return "refunded"
+        return "failed", refund, error.message
+    _finish(refund, user=user, reference="")
+    return "refunded", refund, ""
+
+
+def refund_now(user, refund_id: int) -> PartRefund:
+    """Platform staff refund a card part through its gateway now: one still queued, or
+    one whose earlier try failed (the reason is on the staff queue). Claimed as the task
+    claims it, so the task and staff never refund twice. Anyone else: ``not_found``."""
+    if not access.sees_all(user):
+        raise RefundError("not_found", bilingual("Không tìm thấy đơn hàng", "Order not found"))
+    claimed = PartRefund.objects.filter(
+        pk=refund_id,
+        method=PartRefund.Method.GATEWAY,
+        status__in=[PartRefund.Status.PENDING, PartRefund.Status.FAILED],
+    ).update(status=PartRefund.Status.REFUNDING)
+    if not claimed:
+        raise RefundError(
+            "not_open",
+            bilingual("Khoản hoàn tiền này đang được xử lý hoặc đã hoàn",
+                      "This refund is under way or done"),
+        )  # fmt: skip
+    outcome, refund, problem = _refund_claimed(refund_id, user)
+    if outcome == "failed":
+        raise RefundError("gateway_refused", problem)
+    return refund
 
 
 def _finish(refund: PartRefund, user, reference: str) -> None:

@@ -26,7 +26,7 @@ from saleor.warehouse.models import Allocation, Stock
 from marketplace import search_outbox
 from marketplace.configuration import MarketplaceSettings
 from marketplace.ports import OrderStatuses, OutOfStock, RoutedLine, StockLevel
-from saleor_adapter import catalog
+from saleor_adapter import catalog, staff_orders
 
 
 def _user_or_none(user):
@@ -155,6 +155,13 @@ class SaleorOrders:
 
     def absolute_url(self, path: str) -> str:
         return build_absolute_uri(path)
+
+    # Platform staff's order desk (saleor_adapter.staff_orders).
+    search = staticmethod(staff_orders.search)
+    summary = staticmethod(staff_orders.summary)
+    history = staticmethod(staff_orders.history)
+    payments_of = staticmethod(staff_orders.payments_of)
+    resend_confirmation = staticmethod(staff_orders.resend_confirmation)
 
 
 class SaleorCatalogue:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from marketplace.order_desk import FIELDS as ORDER_DESK_FIELDS
 from marketplace.verification_codes import product_code
 from tests.bad_input.site import Route
 from verification import stamps
@@ -56,6 +57,8 @@ ARGUMENTS = {
     "backoffice-set-password": lambda w: {"uidb64": "MQ", "token": "sai-ma"},
     "backoffice-transfer": lambda w: {"pk": w.bank_credit.pk},
     "backoffice-transfer-action": lambda w: {"pk": w.bank_credit.pk, "action": "bo-qua"},
+    "backoffice-order": lambda w: {"pk": w.order.pk},
+    "backoffice-order-action": lambda w: {"pk": w.order.pk, "action": "gui-lai-email"},
     "storefront-order-refund": lambda w: {"token": w.order.token},
     "backoffice-payout": lambda w: {"pk": w.payout_batch.pk},
     "backoffice-payout-file": lambda w: {"pk": w.payout_batch.pk},
@@ -120,6 +123,7 @@ PARAMETERS = {
     "backoffice-payouts": ["trang", "xem"],
     "backoffice-payout": ["trang"],
     "backoffice-imports": ["trang"],
+    "backoffice-orders": [*ORDER_DESK_FIELDS, "sau", "truoc"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -165,6 +169,8 @@ def who(route: Route) -> str:
     if route.name.startswith(
         ("backoffice-today", "backoffice-transfer", "backoffice-payout", "backoffice-import")
     ):
+        return "platform_staff"
+    if route.name in ("backoffice-orders", "backoffice-order", "backoffice-order-action"):
         return "platform_staff"
     return "shopper"
 

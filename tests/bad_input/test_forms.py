@@ -66,6 +66,7 @@ PAGES = [
     ("platform_staff", "backoffice-customer", lambda w: {"pk": areas.a_customer().pk}),
     ("platform_staff", "backoffice-transfer", lambda w: {"pk": w.bank_credit.pk}),
     ("platform_staff", "backoffice-payout", lambda w: {"pk": w.payout_batch.pk}),
+    ("platform_staff", "backoffice-order", lambda w: {"pk": w.order.pk}),
 ]  # fmt: skip
 
 
@@ -166,6 +167,10 @@ FORMS = {
     "backoffice-transfer-action:bo-qua": Baseline({"note": "Chuyển thử"}),
     # The transfer's day is today, as the page fills it in.
     "backoffice-payout-paid": Baseline({"bank_reference": "FT2633600001"}),
+    "backoffice-order-action:thu-cod": Baseline(),  # the amount due, as the page fills it
+    "backoffice-order-action:huy-phan": Baseline({"reason": "Khách huỷ"}),
+    "backoffice-order-action:huy-don": Baseline({"reason": "Khách huỷ"}),
+    "backoffice-order-action:gui-lai-email": Baseline(),  # the order confirmation
 }
 EXAMPLES = 8
 LONG = Bad("long", "a" * 10_000)
@@ -179,7 +184,7 @@ FUZZ = settings(
 def _key(form, page_path: str) -> str:
     match = resolve(urlsplit(form.action).path or page_path)
     key = match.view_name
-    if key in ("portal:order_action", "backoffice-transfer-action"):
+    if key in ("portal:order_action", "backoffice-transfer-action", "backoffice-order-action"):
         key += ":" + match.kwargs["action"]
     return key
 
