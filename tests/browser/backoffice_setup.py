@@ -6,6 +6,8 @@ subprocess, like tests/browser/parcels_setup.py):
 
 ``staff``: two platform staff accounts (a change of payout account needs both).
 ``cooperative``: the cooperative's members and payout account as JSON.
+``bank NAME``: give the cooperative a payout account (as approved in the back office).
+``entries ORDER``: the order's ledger entries as JSON: cooperative, net, payout batch.
 """
 
 from __future__ import annotations
@@ -54,8 +56,39 @@ def cooperative(name: str) -> None:
     )
 
 
+def bank(name: str) -> None:
+    from marketplace.models import CooperativeSettings, Producer
+
+    settings, _ = CooperativeSettings.objects.get_or_create(
+        producer=Producer.objects.get(name=name)
+    )
+    settings.bank_name, settings.bank_bin = "Agribank", "970405"
+    settings.bank_account_number, settings.bank_account_holder = "1500205012345", "HTX TAI HOAN"
+    settings.save()
+
+
+def entries(order_number: str) -> None:
+    from marketplace.models import LedgerEntry
+
+    print(
+        json.dumps(
+            [
+                [e.producer.name, int(e.net_amount), e.payout_batch and e.payout_batch.reference]
+                for e in LedgerEntry.objects.filter(cooperative_order__order_id=int(order_number))
+                .select_related("producer", "payout_batch")
+                .order_by("pk")
+            ]
+        )
+    )
+
+
 if __name__ == "__main__":
     import django
 
     django.setup()
-    {"staff": lambda: staff(), "cooperative": lambda: cooperative(sys.argv[2])}[sys.argv[1]]()
+    {
+        "staff": lambda: staff(),
+        "cooperative": lambda: cooperative(sys.argv[2]),
+        "bank": lambda: bank(sys.argv[2]),
+        "entries": lambda: entries(sys.argv[2]),
+    }[sys.argv[1]]()

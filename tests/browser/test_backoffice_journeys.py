@@ -1,9 +1,12 @@
-"""The operator's back office in headless Chromium (issue 14): signing a new
-cooperative up without a shell. Screenshots in test-results/screenshots/backoffice-*.png.
+"""The operator's back office in headless Chromium (issue 14), without a shell.
+Screenshots in test-results/screenshots/backoffice-*.png.
 
-The operator finds Hợp tác xã Nam Mẫu, invites its manager, who sets a password from
-the e-mailed link and signs in to the portal; the operator asks for the cooperative's
-payout account, which applies only once a second staff member approves it.
+Signing a cooperative up: the operator finds Hợp tác xã Nam Mẫu, invites its manager,
+who sets a password from the e-mailed link and signs in to the portal; the operator asks
+for the cooperative's payout account, which applies only once a second staff member
+approves it. Paying a cooperative: the operator confirms the cash a courier collected
+for a delivered order and runs the payout that pays it, then records the bank's
+confirmation.
 """
 
 import json
@@ -17,11 +20,25 @@ import pytest
 from devtools import services
 from tests.browser.backoffice_setup import OPERATORS, PASSWORD
 from tests.browser.conftest import LIVE_DATABASES, csp_violations
-from tests.browser.test_parcels_journey import body, mails_to
+from tests.browser.test_parcels_journey import (
+    COD,
+    TAI_HOAN,
+    Journey,
+    body,
+    books,
+    mails_to,
+    vnd,
+)
+from tests.browser.test_parcels_journey import setup as setup_parcels
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 NAM_MAU = "Hợp tác xã Nam Mẫu"
 MANAGER = "chu.nhiem@nammau.test"
+# Each journey's screenshots: backoffice-<name>-<step>-<label>.png
+JOURNEYS = {
+    "test_an_operator_signs_a_cooperative_up": "signup",
+    "test_an_operator_confirms_cash_collected_and_pays_the_cooperative": "payout",
+}
 
 
 def setup(live_shop: str, *args: str) -> str:
@@ -62,7 +79,8 @@ class Session:
 @pytest.fixture
 def session(live_shop, chromium, screenshot_dir, request):
     setup(live_shop, "staff")
-    trip = Session(live_shop, chromium, screenshot_dir, request.node.name.split("_")[-1])
+    name = JOURNEYS[request.node.originalname]
+    trip = Session(live_shop, chromium, screenshot_dir, name)
     yield trip
     assert trip.refused == []
 
@@ -138,3 +156,62 @@ def test_an_operator_signs_a_cooperative_up(session, live_shop):
         "account": ["970405", "15002050" "67890", "HTX NONG NGHIEP NAM MAU"],
     }  # fmt: skip
     session.shot(second, "account-approved")
+
+
+@pytest.mark.browser
+def test_an_operator_confirms_cash_collected_and_pays_the_cooperative(session, live_shop):
+    # Given a cash-on-delivery order for Tài Hoan (280.000 ₫ with its shipping) and Định
+    # Hóa (rejected), which Tài Hoan delivered (tests/browser/test_parcels_journey.py)
+    setup_parcels(live_shop, "accounts")
+    setup(live_shop, "bank", TAI_HOAN)
+    trip = Journey(live_shop, session.chromium, session.screenshot_dir, "backoffice-cod")
+    _shopper, number = trip.buy(COD)
+    trip.reject(number)
+    trip.ship_and_deliver(number, cash=vnd("280.000"))
+    # Its entry: 280.000 ₫ less 10 % of the 250.000 ₫ of goods = 255.000 ₫, not yet payable
+    assert json.loads(setup(live_shop, "entries", number)) == [[TAI_HOAN, 255000, None]]
+
+    # When the operator finds the order and confirms the courier's 280.000 ₫
+    operator = session.sign_in(OPERATORS[0])
+    operator.goto(f"/quan-tri/don-hang/?q={number}")
+    operator.click(f"a:text-is('#{number}')")
+    operator.wait_for_url(re.compile(rf"/quan-tri/don-hang/{number}/$"))
+    assert operator.locator('[data-testid="cod-due"]').inner_text() == vnd("280.000")
+    assert operator.locator('[data-testid="cod-collected"]').input_value() == "280000"
+    session.shot(operator, "cod-due")
+    operator.click('[data-testid="cod-confirm"]')
+    operator.wait_for_selector('[data-testid="cod-settled"]')
+    session.shot(operator, "cod-settled")
+
+    # Then the books hold the cash: paid 280.000 ₫, nothing owed by the courier
+    assert books(live_shop, number) | {"parts": None} == {
+        "paid": 280000, "ledger": 280000, "escrow": 0, "commission": 25000,
+        "balanced": True, "parts": None, "refunds": [],
+    }  # fmt: skip
+
+    # When the operator previews and runs the payout
+    operator.goto("/quan-tri/chi-tra/")
+    tai_hoan = operator.locator('[data-testid="preview"] tr', has_text=TAI_HOAN)
+    assert "Sẽ trả / To pay" in tai_hoan.inner_text()
+    previewed = tai_hoan.locator('td[data-label="Thực trả"]').inner_text()
+    session.shot(operator, "payout-preview")
+    operator.check('input[name="confirm"]')
+    operator.click("text=Chạy chi trả / Run the payout")
+    operator.wait_for_url(re.compile(r"/quan-tri/chi-tra/\d+/$"))
+
+    # Then Tài Hoan's line pays what the preview said, our entry among its entries
+    line = operator.locator('[data-testid="lines"] tr', has_text=TAI_HOAN)
+    assert line.locator('td[data-label="Số tiền"]').inner_text() == previewed
+    assert "Agribank · 1500205012345 · HTX TAI HOAN" in line.inner_text()
+    [[_, _, batch]] = json.loads(setup(live_shop, "entries", number))
+    assert batch is not None
+    assert batch in operator.locator("h1").inner_text()
+
+    # When the bank's confirmation is recorded
+    operator.fill("#bank_reference", "FT26336998877")
+    operator.click("text=Đánh dấu đã trả / Mark paid")
+    operator.wait_for_selector('[data-testid="bank-confirmation"]')
+
+    # Then the batch is paid with that reference
+    assert "FT26336998877" in operator.locator('[data-testid="bank-confirmation"]').inner_text()
+    session.shot(operator, "payout-paid")
