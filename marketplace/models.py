@@ -66,6 +66,8 @@ class Producer(Origin):
                 fields=["name_key", "province_code"], name="unique_producer_per_province"
             )
         ]
+        # The cooperatives list, by name (8,000 of them).
+        indexes = [models.Index(fields=["name", "id"], name="producer_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -368,6 +370,10 @@ class CooperativeOrder(models.Model):
             models.Index(Upper("customer_email"), name="coop_order_email_idx"),
             models.Index(fields=["customer_phone"], name="coop_order_phone_idx"),
             models.Index(fields=["status", "order"], name="coop_order_status_order_idx"),
+            # Platform staff's portal list, newest first across every cooperative, and
+            # by status (bench/backoffice_lists.py: both sorted all 130,000 parts).
+            models.Index(fields=["-created_at", "-id"], name="coop_order_newest_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="coop_order_status_new_idx"),
         ]
         ordering = ["-created_at", "-id"]
 
@@ -566,6 +572,11 @@ class LedgerEntry(models.Model):
                 fields=["producer", "created_at"],
                 name="ledger_unpaid_idx",
                 condition=models.Q(payout_batch__isnull=True),
+            ),
+            # The statement, newest first: every cooperative's (platform staff) and one's.
+            models.Index(fields=["-created_at", "-id"], name="ledger_newest_idx"),
+            models.Index(
+                fields=["producer", "-created_at", "-id"], name="ledger_producer_newest_idx"
             ),
         ]
         ordering = ["created_at", "id"]
