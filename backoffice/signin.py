@@ -35,6 +35,7 @@ AREAS = (
     Area("fairs:fair_list", "Hội chợ của tỉnh / Province fairs", fair_access.is_fair_staff),
     Area("storefront-configuration", "Cấu hình cửa hàng / Shop settings", may_configure),
     Area("backoffice-cooperatives", "Hợp tác xã / Cooperatives", access.sees_all),
+    Area("backoffice-products", "Sản phẩm / Products", access.sees_all),
     Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
 )
 

@@ -393,39 +393,6 @@ def listing_list(request):
     )
 
 
-@portal_view
-def listing_update(request, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    published = {"tam-dung": False, "mo-ban": True}.get(request.POST.get("hien_thi", ""))
-    try:
-        listings.update_listing(
-            request.user,
-            pk,
-            price=request.POST.get("gia"),
-            stock=request.POST.get("ton_kho"),
-            published=published,
-        )
-    except LookupError:
-        raise Http404("Không tìm thấy sản phẩm.") from None
-    except listings.ListingError as error:
-        queryset = access.listings_for(request.user)
-        return TemplateResponse(
-            request,
-            "portal/listing_list.html",
-            _context(
-                request,
-                listings=listings.listings(queryset),
-                producer=None,
-                producers=access.producers_for(request.user).order_by("name"),
-                error=error.message,
-                error_id=pk,
-            ),
-            status=400,
-        )
-    return redirect(reverse("portal:listing_list") + f"#sp-{pk}")
-
-
 # -- settlement -----------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from backoffice import audit, cooperatives, shop_settings, signin
+from backoffice import audit, cooperatives, products, shop_settings, signin
 from payments_vn.views import bank_notification
 from saleor_adapter.saleor_urls import saleor_urlpatterns
 from storefront import accounts, cart, pages, payments, views
@@ -81,6 +81,13 @@ urlpatterns = [
         "quan-tri/hop-tac-xa/<int:pk>/<slug:action>/",
         cooperatives.cooperative_action,
         name="backoffice-cooperative-action",
+    ),
+    path("quan-tri/san-pham/", products.product_list, name="backoffice-products"),
+    path("quan-tri/san-pham/<int:pk>/", products.product_detail, name="backoffice-product"),
+    path(
+        "quan-tri/san-pham/<int:pk>/<slug:action>/",
+        products.staff_product_action,
+        name="backoffice-product-action",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",

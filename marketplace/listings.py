@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import DomainError
+from common.errors import DomainError, bilingual
 from common.money import parse_vnd, parse_whole_number
 from marketplace import access, ports
 from marketplace.certification import valid_on
@@ -122,7 +122,12 @@ def update_listing(
             ):
                 raise ListingError(
                     "certificate_not_valid",
-                    "Không thể mở bán: giấy chứng nhận OCOP đã hết hạn.",
+                    bilingual(
+                        "Không thể mở bán: giấy chứng nhận OCOP không còn hiệu lực"
+                        " hoặc hợp tác xã đang bị tạm ngừng",
+                        "Cannot publish: the OCOP certificate is not in force or the"
+                        " cooperative is suspended",
+                    ),
                     "published",
                 )
             catalogue.set_published([product.pk], published)
