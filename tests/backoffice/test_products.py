@@ -307,6 +307,9 @@ def test_staff_change_price_and_stock_with_field_errors(catalog, platform_staff,
     bad = staff.post(staff_action(item, "ban-hang"), {"gia": "12,5abc", "ton_kho": "1"})
     assert bad.status_code == 400
     assert bad.context["error"].field == "price"
+    assert bad.context["error"].message == (
+        "Giá phải là số đồng nguyên / The price is a whole number of đồng"
+    )
     assert bad.context["form"]["gia"] == "12,5abc"
     assert staff.post(staff_action(item, "ban-hang"), {"hien_thi": "ca-hai"}).status_code == 400
 
