@@ -23,6 +23,8 @@ os.environ.setdefault("OCOP_DEV", "1")
 os.environ.setdefault("OCOP_DATABASE_NAME", "ocop_bench_storefront")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 
+from devtools import services
+
 TARGET_MS = 150.0
 SCENARIOS = {
     "first page": {},
@@ -39,6 +41,7 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=15000)
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
+    services.ensure_database_exists(services.database_url())
     import django
 
     django.setup()
