@@ -41,6 +41,7 @@ AREAS = (
     Area("backoffice-transfers", "Chuyển khoản cần xem / Bank transfers", access.sees_all),
     Area("backoffice-payouts", "Chi trả / Payouts", access.sees_all),
     Area("backoffice-imports", "Nhập danh mục / Catalogue imports", access.sees_all),
+    Area("backoffice-products", "Sản phẩm / Products", access.sees_all),
     Area("backoffice-audit", "Nhật ký thay đổi / Audit log", access.sees_all),
     Area("backoffice-provinces", "Tài khoản của tỉnh / Provincial staff", access.sees_all),
     Area("backoffice-customers", "Khách hàng / Customers", access.sees_all),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import signin, team, views
+from backoffice import products, signin, team, views
 from backoffice import verification as stamp_views
 
 app_name = "portal"
@@ -14,7 +14,8 @@ urlpatterns = [
     path("don-hang/<int:pk>/phieu-dong-goi.pdf", views.packing_slip, name="packing_slip"),
     path("don-hang/<int:pk>/<slug:action>/", views.order_action, name="order_action"),
     path("san-pham/", views.listing_list, name="listing_list"),
-    path("san-pham/<int:pk>/", views.listing_update, name="listing_update"),
+    path("san-pham/<int:pk>/", products.listing_update, name="listing_update"),
+    path("san-pham/<int:pk>/<slug:action>/", products.listing_action, name="listing_action"),
     path("doi-soat/", views.statement, name="statement"),
     path("doi-soat/xuat-csv/", views.statement_export, name="statement_export"),
     path("nhom/", team.team, name="team"),

@@ -408,52 +408,39 @@ def _export_rows(queryset):
 
 @portal_view
 def listing_list(request):
+    return listing_page(request)
+
+
+def listing_page(request, *, error: str | None = None, error_id: int | None = None):
+    """The products a cooperative sells, a page at a time (platform staff see all 15,000
+    products: a page is read by id, then its listings in a fixed few queries). After a
+    refused quick edit, only that product, with the refusal on its card (400)."""
     queryset, producer, producers = _producer_filter(request, access.listings_for(request.user))
+    if error_id is not None:
+        queryset, page = queryset.filter(pk=error_id), None
+        shown = queryset
+    else:
+        ids = queryset.order_by("product__name", "pk").values_list("pk", flat=True)
+        try:
+            page = Paginator(ids, PAGE_SIZE).page(_int_param(request, "trang") or 1)
+        except EmptyPage:
+            raise Http404("Trang không tồn tại / No such page.") from None
+        shown = access.listings_for(request.user).filter(pk__in=list(page.object_list))
     return TemplateResponse(
         request,
         "portal/listing_list.html",
         _context(
             request,
-            listings=listings.listings(queryset),
+            listings=listings.listings(shown),
+            page=page,
+            query=urlencode({"htx": producer.pk}) if producer else "",
             producer=producer,
             producers=producers,
-            error=None,
-            error_id=None,
+            error=error,
+            error_id=error_id,
         ),
+        status=400 if error else 200,
     )
-
-
-@portal_view
-def listing_update(request, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    published = {"tam-dung": False, "mo-ban": True}.get(request.POST.get("hien_thi", ""))
-    try:
-        listings.update_listing(
-            request.user,
-            pk,
-            price=request.POST.get("gia"),
-            stock=request.POST.get("ton_kho"),
-            published=published,
-        )
-    except LookupError:
-        raise Http404("Không tìm thấy sản phẩm.") from None
-    except listings.ListingError as error:
-        queryset = access.listings_for(request.user)
-        return TemplateResponse(
-            request,
-            "portal/listing_list.html",
-            _context(
-                request,
-                listings=listings.listings(queryset),
-                producer=None,
-                producers=_choosable_producers(request.user),
-                error=error.message,
-                error_id=pk,
-            ),
-            status=400,
-        )
-    return redirect(reverse("portal:listing_list") + f"#sp-{pk}")
 
 
 # -- settlement -----------------------------------------------------------------------

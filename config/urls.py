@@ -18,6 +18,7 @@ from backoffice import (
     imports,
     orders,
     payouts,
+    products,
     provinces,
     shop_settings,
     signin,
@@ -149,6 +150,13 @@ urlpatterns = [
         "quan-tri/don-hang/<int:pk>/<slug:action>/",
         orders.order_action,
         name="backoffice-order-action",
+    ),
+    path("quan-tri/san-pham/", products.product_list, name="backoffice-products"),
+    path("quan-tri/san-pham/<int:pk>/", products.product_detail, name="backoffice-product"),
+    path(
+        "quan-tri/san-pham/<int:pk>/<slug:action>/",
+        products.staff_product_action,
+        name="backoffice-product-action",
     ),
     path(
         "dang-nhap/dat-mat-khau/<uidb64>/<token>/",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import DomainError
+from common.errors import DomainError, bilingual
 from common.money import parse_vnd, parse_whole_number
 from marketplace import access, ports
 from marketplace.certification import valid_on
@@ -67,10 +67,19 @@ def listings(queryset) -> list[Listing]:
 def parse_price(raw) -> Decimal:
     price = parse_vnd(str(raw))
     if price is None:
-        raise ListingError("invalid_price", "Giá phải là số đồng nguyên.", "price")
+        raise ListingError(
+            "invalid_price",
+            bilingual("Giá phải là số đồng nguyên", "The price is a whole number of đồng"),
+            "price",
+        )
     if not MIN_PRICE <= price <= MAX_PRICE:
         raise ListingError(
-            "price_out_of_range", "Giá phải từ 1.000 ₫ đến 1.000.000.000 ₫.", "price"
+            "price_out_of_range",
+            bilingual(
+                "Giá phải từ 1.000 ₫ đến 1.000.000.000 ₫",
+                "The price is from 1.000 ₫ to 1.000.000.000 ₫",
+            ),
+            "price",
         )
     return Decimal(price)
 
@@ -78,7 +87,11 @@ def parse_price(raw) -> Decimal:
 def parse_stock(raw) -> int:
     stock = parse_whole_number(str(raw))
     if stock is None or stock > MAX_STOCK:
-        raise ListingError("invalid_stock", "Tồn kho phải là số nguyên từ 0.", "stock")
+        raise ListingError(
+            "invalid_stock",
+            bilingual("Tồn kho phải là số nguyên từ 0", "Stock is a whole number from 0"),
+            "stock",
+        )
     return stock
 
 
@@ -105,11 +118,18 @@ def update_listing(
         if stock is not None:
             level = catalogue.locked_stock(product, ocop_product.producer.warehouse_id)
             if level is None:
-                raise ListingError("no_stock_row", "Sản phẩm chưa có kho.", "stock")
+                raise ListingError(
+                    "no_stock_row",
+                    bilingual("Sản phẩm chưa có kho", "The product has no stock row"),
+                    "stock",
+                )
             if stock < level.allocated:
                 raise ListingError(
                     "below_allocated",
-                    f"Tồn kho không thể ít hơn {level.allocated} (số đã giữ cho đơn chưa giao).",
+                    bilingual(
+                        f"Tồn kho không thể ít hơn {level.allocated} (số đã giữ cho đơn chưa giao)",
+                        f"Stock cannot be below the {level.allocated} held for open orders",
+                    ),
                     "stock",
                 )
             catalogue.set_stock(product, ocop_product.producer.warehouse_id, stock)
@@ -122,7 +142,12 @@ def update_listing(
             ):
                 raise ListingError(
                     "certificate_not_valid",
-                    "Không thể mở bán: giấy chứng nhận OCOP đã hết hạn.",
+                    bilingual(
+                        "Không thể mở bán: giấy chứng nhận OCOP không còn hiệu lực"
+                        " hoặc hợp tác xã đang bị tạm ngừng",
+                        "Cannot publish: the OCOP certificate is not in force or the"
+                        " cooperative is suspended",
+                    ),
                     "published",
                 )
             catalogue.set_published([product.pk], published)

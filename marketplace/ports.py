@@ -143,6 +143,21 @@ class PersonalValues:
     names: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Photo:
+    """A product photo as the pages show it: its alt text and its renditions' URLs
+    (gallery 540 px and 1080 px, card 255 px and 510 px, editor 120 px)."""
+
+    pk: int
+    alt: str
+    sort_order: int
+    url: str
+    url_2x: str
+    card_url: str
+    card_url_2x: str
+    small_url: str
+
+
 class SettingsPort(Protocol):
     def marketplace_settings(self) -> MarketplaceSettings:
         """The operator's settings, parsed by ``marketplace.configuration``."""
@@ -246,6 +261,29 @@ class CataloguePort(Protocol):
     def registry_writer(self, as_of, source_file: str):
         """An object with ``reject_sku_clashes(rows)`` and ``write(groups, report)`` that
         writes validated registry rows into the platform's catalogue (catalog_sync)."""
+
+
+class PhotosPort(Protocol):
+    """A product's photos and its story (``marketplace.product_pages``); every write is
+    recorded in the audit log with the request's actor."""
+
+    def photos(self, product_ids: Iterable[int]) -> dict[int, list[Photo]]:
+        """Each product's photos in their order (one query for all)."""
+
+    def add_photo(self, product: Any, upload: Any, alt: str) -> Photo:
+        """Store an already validated image file as the product's last photo; its
+        renditions are written when the transaction commits."""
+
+    def set_alt(self, product: Any, photo_id: int, alt: str) -> None:
+        """Raises LookupError when ``photo_id`` is not one of the product's photos."""
+
+    def move(self, product: Any, photo_id: int, step: int) -> bool:
+        """Swap with the neighbour ``step`` away (-1 or +1); False at either end."""
+
+    def delete(self, product: Any, photo_id: int) -> None: ...
+
+    def set_story(self, product: Any, text: str) -> None:
+        """The product's description (plain text, one paragraph a line)."""
 
 
 @dataclass(frozen=True)
@@ -369,4 +407,8 @@ def accounts() -> AccountsPort:
     return _get("accounts")
 
 
-_PORTS = {"settings", "orders", "catalogue", "payments", "accounts"}
+def photos() -> PhotosPort:
+    return _get("photos")
+
+
+_PORTS = {"settings", "orders", "catalogue", "payments", "accounts", "photos"}

@@ -205,6 +205,16 @@ class SaleorCatalogue:
 
     def set_published(self, product_ids: Iterable[int], published: bool) -> int:
         product_ids = list(product_ids)
+        if len(product_ids) == 1:
+            # One product: a person's decision (a listing's publish or pause), saved so
+            # the audit log records it with its actor; many: the guard's sweeps.
+            product = Product.objects.filter(pk=product_ids[0]).first()
+            if product is None or product.is_published == published:
+                return 0
+            product.is_published = published
+            product.save(update_fields=["is_published", "updated_at"])
+            search_outbox.mark_products(product_ids)
+            return 1
         changed = (
             Product.objects.filter(pk__in=product_ids)
             .exclude(is_published=published)
@@ -234,6 +244,7 @@ def register_all() -> None:
     from marketplace import ports
     from saleor_adapter.accounts import SaleorAccounts
     from saleor_adapter.payments import saleor_payments
+    from saleor_adapter.product_photos import SaleorPhotos
 
     ports.register(
         settings=SaleorSettings(),
@@ -241,4 +252,5 @@ def register_all() -> None:
         catalogue=SaleorCatalogue(),
         payments=saleor_payments,
         accounts=SaleorAccounts(),
+        photos=SaleorPhotos(),
     )

@@ -3,7 +3,9 @@
 Runs first thing in our settings, before Saleor is imported. Two kinds of patch:
 
 * compatibility: Django 3.1 removed the alias ``django.forms.forms.BoundField`` that
-  ``saleor/account/i18n.py`` still imports; it is restored.
+  ``saleor/account/i18n.py`` still imports; it is restored. Pillow 10 removed
+  ``Image.ANTIALIAS`` (the LANCZOS filter's old name), which django-versatileimagefield,
+  Saleor's product image thumbnails, still uses; it is restored as that filter.
 * security: Django 3.2.25 (March 2024) is the last 3.2 release, so fixes published
   since then never reached it. Where a later advisory is reachable in this shop and a
   small guard closes it, the guard is here; docs/security.md lists every advisory with
@@ -18,8 +20,11 @@ import django.forms.boundfield
 import django.forms.forms
 from django.http import multipartparser
 from django.http.request import HttpRequest
+from PIL import Image
 
 django.forms.forms.BoundField = django.forms.boundfield.BoundField
+if not hasattr(Image, "ANTIALIAS"):
+    Image.ANTIALIAS = Image.LANCZOS
 
 # django-countries 7 imports pkg_resources (hence setuptools<81); its deprecation
 # notice says nothing actionable to a shop operator.

@@ -33,6 +33,13 @@ def first_images(product_ids: list[int]) -> dict[int, ProductImage]:
     return images
 
 
+def first_photos(product_ids: list[int]) -> dict:
+    """Each product's first photo with its renditions (``marketplace.ports.Photo``)."""
+    from saleor_adapter.product_photos import photo
+
+    return {pk: photo(image) for pk, image in first_images(product_ids).items()}
+
+
 def published_product(slug: str) -> Product | None:
     """The published product with ``slug``, with what its detail page shows."""
     return (
@@ -53,8 +60,11 @@ def published_product(slug: str) -> Product | None:
     )
 
 
-def product_images(product: Product) -> list[ProductImage]:
-    return list(ProductImage.objects.filter(product=product).order_by("sort_order", "pk"))
+def product_photos(product: Product) -> list:
+    """The product's photos in their order, with their renditions' URLs."""
+    from saleor_adapter.product_photos import SaleorPhotos
+
+    return SaleorPhotos().photos([product.pk])[product.pk]
 
 
 def available_by_variant(product_id: int) -> dict[int, int]:

@@ -161,6 +161,7 @@ class ProductCard:
     image_url: str
     image_alt: str
     facts: OcopFacts | None
+    image_url_2x: str = ""
 
     @property
     def initial(self) -> str:
@@ -176,7 +177,7 @@ def product_cards(product_ids: list[int]) -> list[ProductCard]:
     if not product_ids:
         return []
     products = storefront_data.card_products(product_ids)
-    images = storefront_data.first_images(product_ids)
+    images = storefront_data.first_photos(product_ids)
     facts = ocop_facts(product_ids)
     cards = []
     for pk in product_ids:
@@ -190,7 +191,8 @@ def product_cards(product_ids: list[int]) -> list[ProductCard]:
                 slug=product.slug,
                 name=product.name,
                 price=product.minimal_variant_price_amount,
-                image_url=image.image.url if image else "",
+                image_url=image.card_url if image else "",
+                image_url_2x=image.card_url_2x if image else "",
                 image_alt=(image.alt or product.name) if image else product.name,
                 facts=facts.get(pk),
             )
@@ -406,7 +408,7 @@ def product_detail(request, slug: str):
         return not_found(request, _("Không có sản phẩm này, hoặc sản phẩm đã ngừng bán."))
     available = storefront_data.available_by_variant(product.pk)
     in_stock = [pk for pk, units in available.items() if units > 0]
-    images = storefront_data.product_images(product)
+    images = storefront_data.product_photos(product)
     return TemplateResponse(
         request,
         "storefront/product_detail.html",

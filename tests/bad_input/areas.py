@@ -17,6 +17,9 @@ ARGUMENTS = {
     "portal:packing_slip": lambda w: {"pk": w.packed_part.pk},
     "portal:order_action": lambda w: {"pk": w.new_part.pk, "action": "nhan"},
     "portal:listing_update": lambda w: {"pk": w.listing.pk},
+    "portal:listing_action": lambda w: {"pk": w.listing.pk, "action": "cau-chuyen"},
+    "backoffice-product": lambda w: {"pk": w.listing.pk},
+    "backoffice-product-action": lambda w: {"pk": w.listing.pk, "action": "chu-thich-anh"},
     "fairs:fair": lambda w: {"fair_slug": w.fair.slug},
     "fairs:booth": lambda w: {"fair_slug": w.fair.slug, "booth_slug": w.booth.slug},
     "fairs:product": lambda w: {"fair_slug": w.fair.slug, "product_slug": w.fair_product.slug},
@@ -124,6 +127,7 @@ PARAMETERS = {
     "backoffice-payout": ["trang"],
     "backoffice-imports": ["trang"],
     "backoffice-orders": [*ORDER_DESK_FIELDS, "sau", "truoc"],
+    "backoffice-products": ["q", "htx", "tinh", "sao", "dang_ban", "con_hang", "trang"],
     "storefront-account-login": ["next"],
     "storefront-account-activate": ["email", "token"],
     "storefront-account-password-reset": ["email", "token"],
@@ -171,6 +175,8 @@ def who(route: Route) -> str:
     ):
         return "platform_staff"
     if route.name in ("backoffice-orders", "backoffice-order", "backoffice-order-action"):
+        return "platform_staff"
+    if route.name.startswith("backoffice-product"):
         return "platform_staff"
     return "shopper"
 

@@ -70,6 +70,7 @@ def live_shop(django_db_setup, tmp_path_factory):
     port = _free_port()
     stripe_stub = StripeStub.start()
     mail_dir = tmp_path_factory.mktemp("mail")
+    media_dir = tmp_path_factory.mktemp("media")
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -79,6 +80,8 @@ def live_shop(django_db_setup, tmp_path_factory):
         "OCOP_TEST_STRIPE_API_BASE": stripe_stub.url,
         # Mail is written to files the tests read (Django's file backend).
         "EMAIL_URL": f"file:///{mail_dir}",  # dj-email-url drops one slash
+        # Uploaded photos and their renditions: a folder of this session only.
+        "MEDIA_ROOT": str(media_dir),
     }
     log = open(tmp_path_factory.mktemp("log") / "server.log", "w+")  # noqa: SIM115
     server = subprocess.Popen(
