@@ -1,8 +1,10 @@
-"""The cooperative's own side of its people and money (the portal, ``/htx/``): its team
-(a manager invites with the one set-password link and removes; staff see the list) and
-its payout bank account (everyone sees it, partly masked; a manager asks for a change,
-which a platform staff member approves). The writes are ``marketplace.cooperatives``'
-own, with the permission rule of ``access.manages_cooperative``."""
+"""The cooperative's own side of its people, money and profile (the portal, ``/htx/``):
+its team (a manager invites with the one set-password link and removes; staff see the
+list), its payout bank account (everyone sees it, partly masked; a manager asks for a
+change, which a platform staff member approves) and its profile (story, logo, address,
+contacts: a manager or platform staff edit it; the storefront shows it). The writes are
+``marketplace.cooperatives``' own, with the permission rule of
+``access.manages_cooperative``."""
 
 from __future__ import annotations
 
@@ -72,6 +74,15 @@ def _manager_of(request, producer: Producer) -> None:
         raise PermissionDenied(NOT_MANAGER)
 
 
+def _posted_cooperative(request) -> tuple[Producer, list[Producer]]:
+    """The cooperative a manager's form is about (``htx``), checked as every write is."""
+    producer, producers = _chosen(request, request.POST.get("htx", ""))
+    if producer is None:
+        raise BadRequest("Chọn hợp tác xã / Choose a cooperative.")
+    _manager_of(request, producer)
+    return producer, producers
+
+
 def _to(name: str, producer: Producer):
     return redirect(f"{reverse(name)}?{urlencode({'htx': producer.pk})}")
 
@@ -104,10 +115,7 @@ def team_invite(request):
     refused = _post_only(request)
     if refused:
         return refused
-    producer, producers = _chosen(request, request.POST.get("htx", ""))
-    if producer is None:
-        raise BadRequest("Chọn hợp tác xã / Choose a cooperative.")
-    _manager_of(request, producer)
+    producer, producers = _posted_cooperative(request)
     email, role = request.POST.get("email", ""), request.POST.get("role", "")
     try:
         cooperatives.invite_member(request.user, producer, email, role)
@@ -187,10 +195,7 @@ def payout_account_request(request):
     refused = _post_only(request)
     if refused:
         return refused
-    producer, producers = _chosen(request, request.POST.get("htx", ""))
-    if producer is None:
-        raise BadRequest("Chọn hợp tác xã / Choose a cooperative.")
-    _manager_of(request, producer)
+    producer, producers = _posted_cooperative(request)
     form = {key: request.POST.get(key, "") for key in ("bank_bin", "account_number", "holder")}
     try:
         cooperatives.request_payout_account(
@@ -199,3 +204,44 @@ def payout_account_request(request):
     except DomainError as error:
         return _account_page(request, producer, producers, error, form, status=400)
     return _to("portal:payout_account", producer)
+
+
+# -- the profile ------------------------------------------------------------------------
+
+PROFILE_FIELDS = ("story", "address", "contact_name", "contact_phone", "contact_email")
+
+
+def _profile_page(request, producer, producers, error=None, form=None, status=200):
+    settings = getattr(producer, "cooperative_settings", None) if producer else None
+    if form is None:
+        form = {name: getattr(settings, name, "") for name in PROFILE_FIELDS}
+    return _page(
+        request, "portal/profile.html", producer, producers, status=status,
+        settings=settings, error=error, form=form,
+    )  # fmt: skip
+
+
+@portal_view
+def profile(request):
+    producer, producers = _chosen(request, request.GET.get("htx", ""))
+    return _profile_page(request, producer, producers)
+
+
+@portal_view
+def profile_save(request):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    producer, producers = _posted_cooperative(request)
+    form = {name: request.POST.get(name, "") for name in PROFILE_FIELDS}
+    try:
+        cooperatives.update_profile(
+            request.user,
+            producer,
+            **form,
+            logo=request.FILES.get("logo"),
+            remove_logo=request.POST.get("remove_logo") == "1",
+        )
+    except DomainError as error:
+        return _profile_page(request, producer, producers, error, form, status=400)
+    return _to("portal:profile", producer)

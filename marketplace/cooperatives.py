@@ -17,6 +17,7 @@ Every write here is a staff write: django-auditlog records it with its actor.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -27,7 +28,8 @@ from django.utils import timezone
 from common.banks import BANK_NAMES, bank_name
 from common.errors import DomainError, bilingual
 from common.inputs import has_nul, required_text
-from marketplace import access, certification, invitations, ports, refunds
+from common.phones import normalise_phone
+from marketplace import access, certification, invitations, ports, product_pages, refunds
 from marketplace.models import (
     CooperativeMembership,
     CooperativeSettings,
@@ -70,7 +72,7 @@ def settings_of(producer: Producer) -> CooperativeSettings:
 
 
 def _manages(actor, producer: Producer) -> None:
-    """The team and the payout account request: platform staff, or the cooperative's
+    """The team, the payout account request and the profile: platform staff, or the cooperative's
     own managers (``access.manages_cooperative``, the one rule the portal uses too)."""
     if not access.manages_cooperative(actor, producer.pk):
         raise CooperativeError(
@@ -355,3 +357,112 @@ def lift_suspension(actor, producer_id: int) -> Producer:
         sellable = certification.certified_product_ids(taken_down, timezone.localdate())
         ports.catalogue().set_published(sorted(sellable), True)
     return producer
+
+
+# --- Profile ---------------------------------------------------------------------------
+
+PROFILE_TEXT_MAX = {"address": 255, "contact_name": 100}
+
+
+def _short_text(raw: object, field: str) -> str:
+    text = " ".join((raw if isinstance(raw, str) else "").split())
+    _refuse_nul(**{field: text})
+    if len(text) > PROFILE_TEXT_MAX[field]:
+        raise CooperativeError(
+            "too_long",
+            bilingual(
+                f"Tối đa {PROFILE_TEXT_MAX[field]} ký tự",
+                f"At most {PROFILE_TEXT_MAX[field]} characters",
+            ),
+            field,
+        )
+    return text
+
+
+def update_profile(
+    actor,
+    producer: Producer,
+    *,
+    story: object,
+    address: object,
+    contact_name: object,
+    contact_phone: object,
+    contact_email: object,
+    logo=None,
+    remove_logo: bool = False,
+) -> CooperativeSettings:
+    """The cooperative's own profile: its story (plain paragraphs, as a product's), its
+    logo (checked as a product photo is), address and contacts. Its managers and platform
+    staff change it; the storefront shows it beside its products."""
+    _manages(actor, producer)
+    try:
+        story = product_pages.clean_story(story)
+        logo_extension = product_pages.check_photo(logo) if logo is not None else None
+    except product_pages.ProductPageError as error:
+        raise CooperativeError(
+            error.code, error.message, "logo" if error.field == "photo" else error.field
+        ) from None
+    address, contact_name = (
+        _short_text(address, "address"),
+        _short_text(contact_name, "contact_name"),
+    )
+    phone_text = (contact_phone if isinstance(contact_phone, str) else "").strip()
+    _refuse_nul(contact_phone=phone_text)
+    phone = normalise_phone(phone_text) if phone_text else ""
+    if phone is None:
+        raise CooperativeError(
+            "invalid_phone",
+            bilingual(
+                "Số điện thoại không hợp lệ, ví dụ 0912 345 678",
+                "Not a valid phone number, e.g. 0912 345 678",
+            ),
+            "contact_phone",
+        )
+    email = (contact_email if isinstance(contact_email, str) else "").strip().lower()
+    _refuse_nul(contact_email=email)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CooperativeError(
+                "invalid_email",
+                bilingual("E-mail không hợp lệ", "Not a valid e-mail address"),
+                "contact_email",
+            ) from None
+    with transaction.atomic():
+        settings = settings_of(producer)
+        settings.story, settings.address = story, address
+        settings.contact_name, settings.contact_phone, settings.contact_email = (
+            contact_name,
+            phone,
+            email,
+        )
+        if logo is not None:
+            settings.logo.save(f"{producer.pk}.{logo_extension}", logo, save=False)
+        elif remove_logo:
+            settings.logo = ""
+        settings.save()
+    return settings
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """What the storefront shows of a cooperative beside its product."""
+
+    story: list[str]
+    logo_url: str
+    address: str
+    contact_phone: str
+
+
+def public_profile(ocop_product_id: int) -> PublicProfile | None:
+    """The profile of the cooperative that makes the product, if it has told one."""
+    settings = CooperativeSettings.objects.filter(producer__products__pk=ocop_product_id).first()
+    if settings is None or not (settings.story or settings.logo or settings.address):
+        return None
+    return PublicProfile(
+        story=[line for line in settings.story.split("\n") if line.strip()],
+        logo_url=settings.logo.url if settings.logo else "",
+        address=settings.address,
+        contact_phone=settings.contact_phone,
+    )

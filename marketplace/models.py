@@ -186,6 +186,14 @@ class CooperativeSettings(models.Model):
     free_shipping_threshold_amount = models.DecimalField(
         max_digits=12, decimal_places=0, null=True, blank=True
     )
+    # Its profile, as the cooperative tells it (marketplace.cooperatives.update_profile),
+    # shown beside its products on the storefront; the registry's facts stay on Producer.
+    story = models.TextField(blank=True)
+    logo = models.ImageField(upload_to="cooperative-logos/", blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    contact_name = models.CharField(max_length=100, blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True)  # E.164
+    contact_email = models.EmailField(blank=True)
 
     def __str__(self) -> str:
         return f"Settings of {self.producer}"

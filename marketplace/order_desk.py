@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from common.errors import DomainError, bilingual
 from common.inputs import has_nul, required_text, whole_number
+from common.phones import normalise_phone
 from marketplace import access, lifecycle, parcels, ports, refunds
 from marketplace.models import (
     CooperativeOrder,
@@ -73,23 +73,6 @@ def _staff(user) -> None:
 
 
 # -- the search ----------------------------------------------------------------------
-
-
-def normalise_phone(text: str) -> str | None:
-    """ "0912 345 678", "+84 912.345.678", "84912345678" → "+84912345678"; None when it
-    is no Vietnamese phone number."""
-    digits = "".join(ch for ch in text if ch not in " .-()")
-    if not digits.isascii():
-        return None
-    if digits.startswith("84") and not digits.startswith("+"):
-        digits = "+" + digits
-    try:
-        number = phonenumbers.parse(digits, "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 84 or not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def parse_order_number(text: str) -> int | None:

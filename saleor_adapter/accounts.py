@@ -24,6 +24,7 @@ from saleor.order.models import Order, OrderEvent
 from saleor.payment.models import Payment, Transaction
 from saleor.wishlist.models import Wishlist
 
+from common.phones import national_digits
 from marketplace.erasure import redact
 from marketplace.ports import PersonalValues
 
@@ -62,15 +63,6 @@ class CustomerOrder:
     currency: str
     email: str
     guest: bool  # placed without signing in, with the account's e-mail
-
-
-def national_digits(text: str) -> str:
-    """A Vietnamese phone number's significant digits, however it was typed:
-    "0912 345 678", "+84 912.345.678" and "84912345678" all give "912345678"."""
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("84") and len(digits) > 9:
-        return digits[2:]
-    return digits.lstrip("0")
 
 
 def _name(user: User) -> str:

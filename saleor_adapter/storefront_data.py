@@ -12,6 +12,8 @@ from saleor.order.models import Order
 from saleor.product.models import Product, ProductImage
 from saleor.warehouse.models import Stock
 
+from common.phones import national_phone
+
 
 def card_products(product_ids: list[int]) -> dict[int, Product]:
     """The products of cards (``slug``, ``name``, ``minimal_variant_price_amount``)."""
@@ -192,15 +194,6 @@ def attach_guest_orders(user) -> int:
         .filter(user_email__iexact=user.email, user__isnull=True)
         .update(user=user)
     )
-
-
-def national_phone(phone: str) -> str:
-    """ "+84 912 345 678", "0912345678", "84912345678" → "0912345678" (digits only,
-    Vietnam's country code read as the leading 0); "" when no digit."""
-    digits = "".join(char for char in phone if char.isascii() and char.isdigit())
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
 
 
 def order_token_for_lookup(number: int, phone: str) -> str | None:

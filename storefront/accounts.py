@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import bilingual
 from common.inputs import whole_number
+from common.phones import national_phone
 from saleor_adapter import storefront_data
 from storefront import customers
 from storefront.cart import CART_COOKIE, AddressForm, cart_token, checkout_id, execute
@@ -174,7 +175,7 @@ class LookupForm(BilingualForm):
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
-        if len(storefront_data.national_phone(phone)) < 9 or any(
+        if len(national_phone(phone)) < 9 or any(
             not (char.isascii() and (char.isdigit() or char in " +.-()")) for char in phone
         ):
             raise forms.ValidationError(

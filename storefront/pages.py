@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from common.groups import GROUPS
 from common.inputs import whole_number
 from common.units import province_name, provinces
+from marketplace import cooperatives
 from marketplace.catalogue import STAR_LEVELS, OcopFacts, listed_product_ids, ocop_facts
 from marketplace.models import ProducerType
 from marketplace.verification_codes import product_code
@@ -429,6 +430,7 @@ def product_detail(request, slug: str):
             cart_error=request.GET.get("loi") == "gio-hang",
             verification_code=product_code(facts.ocop_product_id),
             quality_marks=[_label(QUALITY_MARK_LABELS, mark) for mark in facts.quality_marks],
+            cooperative=cooperatives.public_profile(facts.ocop_product_id),
         ),
     )
 
