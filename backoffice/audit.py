@@ -16,8 +16,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
-from backoffice.security import BadRequest, signed_in_area
-from backoffice.views import _date_param, _int_param
+from backoffice.security import BadRequest, date_param, number_param, signed_in_area
 from common.inputs import has_nul
 from marketplace import access
 
@@ -89,11 +88,11 @@ def filtered_entries(request):
     kinds = tracked_kinds()
     filters = {
         "nguoi": _text_param(request, "nguoi"),
-        "loai": _int_param(request, "loai"),
+        "loai": number_param(request.GET, "loai"),
         "ma": _text_param(request, "ma"),
         "hanh_dong": request.GET.get("hanh_dong", "").strip(),
-        "tu_ngay": _date_param(request, "tu_ngay"),
-        "den_ngay": _date_param(request, "den_ngay"),
+        "tu_ngay": date_param(request.GET, "tu_ngay"),
+        "den_ngay": date_param(request.GET, "den_ngay"),
     }
     if filters["nguoi"]:
         # The people first (a few), then their entries through the (actor, time) index
@@ -131,7 +130,7 @@ def audit_log(request):
         entries.select_related("actor", "content_type").order_by("-timestamp", "-pk"), PAGE_SIZE
     )
     try:
-        page = paginator.page(_int_param(request, "trang") or 1)
+        page = paginator.page(number_param(request.GET, "trang") or 1)
     except EmptyPage:
         raise Http404("Trang không tồn tại / No such page.") from None
     rows = [

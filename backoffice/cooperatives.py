@@ -13,11 +13,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
-from backoffice.security import BadRequest, signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import BadRequest, number_param, signed_in_area
 from common.banks import bank_choices, bank_name
 from common.errors import DomainError
-from common.inputs import has_nul, whole_number
+from common.inputs import has_nul
 from common.text import fold
 from common.units import provinces
 from marketplace import access, cooperatives
@@ -67,7 +66,7 @@ def cooperative_list(request):
         producers = producers.filter(suspended_at__isnull=False)
     paginator = Paginator(producers.order_by("name", "pk"), PAGE_SIZE)
     try:
-        page = paginator.page(_int_param(request, "trang") or 1)
+        page = paginator.page(number_param(request.GET, "trang") or 1)
     except EmptyPage:
         raise Http404("Trang không tồn tại / No such page.") from None
     filters = {"q": search, "tinh": province, "tam_ngung": request.GET.get("tam_ngung") == "1"}
@@ -131,7 +130,7 @@ def _invite(user, producer, post):
 
 
 def _remove(user, producer, post):
-    member = _int_param_from(post, "member")
+    member = number_param(post, "member", required=True)
     cooperatives.remove_member(user, producer, member)
 
 
@@ -144,7 +143,7 @@ def _request_account(user, producer, post):
 
 def _decide(approve: bool):
     def decide(user, producer, post):
-        change = _int_param_from(post, "change")
+        change = number_param(post, "change", required=True)
         cooperatives.decide_payout_account(
             user, producer, change, approve=approve, note=post.get("note", "")
         )
@@ -166,15 +165,6 @@ def _suspend(user, producer, post):
 
 def _lift(user, producer, post):
     cooperatives.lift_suspension(user, producer.pk)
-
-
-def _int_param_from(post, name: str) -> int:
-    number = whole_number(post.get(name, ""), max_digits=12)
-    if number is None:
-        raise cooperatives.CooperativeError(
-            "invalid", f"Tham số «{name}» không hợp lệ / Invalid «{name}»."
-        )
-    return number
 
 
 ACTIONS = {

@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
-from backoffice.security import BadRequest, signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import BadRequest, number_param, signed_in_area
 from common.errors import DomainError
 from common.inputs import has_nul
 from marketplace import access, erasure
@@ -33,7 +32,7 @@ def customer_list(request):
     search = request.GET.get("q", "").strip()
     if len(search) > MAX_SEARCH or has_nul(search):
         raise BadRequest("Từ khoá không hợp lệ / Invalid search text.")
-    before = _int_param(request, "truoc")
+    before = number_param(request.GET, "truoc")
     rows = accounts.search_customers(search, before=before, limit=PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]

@@ -11,8 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from backoffice.security import signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import number_param, signed_in_area
 from catalog_sync.models import ImportRun
 from catalog_sync.reports import rejections_csv, report_counts, summary_lines
 from catalog_sync.uploads import UploadError, start_import_run
@@ -46,7 +45,7 @@ def _overview(request, *, error: UploadError | None = None, form=None, status=20
     )
     try:
         page = Paginator(runs.order_by("-created_at", "-id"), PAGE_SIZE).page(
-            _int_param(request, "trang") or 1
+            number_param(request.GET, "trang") or 1
         )
     except EmptyPage:
         raise Http404("Trang không tồn tại / No such page.") from None

@@ -12,8 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from backoffice.security import signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import number_param, signed_in_area
 from common.dates import parse_date
 from common.errors import DomainError, bilingual
 from common.inputs import has_nul
@@ -32,7 +31,7 @@ staff_view = signed_in_area(
 
 def _page(request, items, size: int, name: str):
     try:
-        return Paginator(items, size).page(_int_param(request, name) or 1)
+        return Paginator(items, size).page(number_param(request.GET, name) or 1)
     except EmptyPage:
         raise Http404("Trang không tồn tại / No such page.") from None
 

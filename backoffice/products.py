@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from backoffice import views
-from backoffice.security import BadRequest, portal_view, signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import BadRequest, number_param, portal_view, signed_in_area
 from common.errors import DomainError, bilingual
 from common.inputs import has_nul, whole_number
 from common.units import provinces
@@ -56,7 +55,7 @@ def _filters(request) -> dict:
     stars = request.GET.get("sao", "").strip()
     if stars and stars not in STARS:
         raise BadRequest("Hạng sao không hợp lệ / Stars must be 3, 4 or 5.")
-    producer = _int_param(request, "htx")
+    producer = number_param(request.GET, "htx")
     return {
         "q": search,
         "htx": producer or "",
@@ -92,7 +91,7 @@ def filtered_products(filters: dict):
 @staff_view
 def product_list(request):
     filters = _filters(request)
-    page = _int_param(request, "trang") or 1
+    page = number_param(request.GET, "trang") or 1
     if page > MAX_PAGE:
         raise Http404("Trang không tồn tại / No such page.")
     start = (page - 1) * PAGE_SIZE

@@ -11,8 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from backoffice.security import BadRequest, signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import BadRequest, number_param, signed_in_area
 from common.errors import DomainError
 from common.units import provinces
 from fairs import staff
@@ -42,7 +41,7 @@ def _page(request, error=None, form=None, status=200):
         rows = rows.filter(province_code=province)
     paginator = Paginator(rows, PAGE_SIZE)
     try:
-        page = paginator.page(_int_param(request, "trang") or 1)
+        page = paginator.page(number_param(request.GET, "trang") or 1)
     except EmptyPage:
         raise Http404("Trang không tồn tại / No such page.") from None
     for row in page.object_list:

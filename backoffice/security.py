@@ -4,6 +4,7 @@ GraphQL API is unchanged. Every error is a Vietnamese page with the right status
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
 from django.contrib.auth.middleware import AuthenticationMiddleware
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_protect
 
+from common.inputs import whole_number
 from marketplace import access
 
 with_session = decorator_from_middleware(SessionMiddleware)
@@ -24,6 +26,34 @@ with_user = decorator_from_middleware(AuthenticationMiddleware)
 
 class BadRequest(Exception):
     """Malformed input: answered with 400."""
+
+
+def number_param(data, name: str, minimum: int = 1, *, required: bool = False) -> int | None:
+    """``data[name]`` (a query string or a form) as a whole number of ASCII digits, at
+    least ``minimum``; None when absent or empty (BadRequest when ``required``); BadRequest
+    when anything else. The back office's one reader of page numbers and ids."""
+    raw = data.get(name, "")
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not raw and not required:
+        return None
+    number = whole_number(raw, max_digits=12)
+    if number is None or number < minimum:
+        raise BadRequest(f"Tham số «{name}» không hợp lệ / Invalid «{name}».")
+    return number
+
+
+def date_param(data, name: str) -> datetime.date | None:
+    """``data[name]`` as a YYYY-MM-DD date; None when absent; BadRequest when not one."""
+    raw = data.get(name, "")
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(
+            f"Ngày «{name}» phải có dạng YYYY-MM-DD / «{name}» must be a YYYY-MM-DD date."
+        ) from None
 
 
 def web(view):

@@ -12,8 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
-from backoffice.security import BadRequest, signed_in_area
-from backoffice.views import _int_param
+from backoffice.security import BadRequest, number_param, signed_in_area
 from marketplace import access
 from payments_vn import review
 from payments_vn.models import BankTransaction
@@ -49,7 +48,7 @@ def transfer_list(request):
         rows = rows.filter(outcome=outcome)
     paginator = Paginator(rows.order_by("-booked_at", "-id"), PAGE_SIZE)
     try:
-        page = paginator.page(_int_param(request, "trang") or 1)
+        page = paginator.page(number_param(request.GET, "trang") or 1)
     except EmptyPage:
         raise Http404("Trang không tồn tại / No such page.") from None
     filters = {"trang_thai": state, "ket_qua": outcome}

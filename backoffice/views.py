@@ -7,8 +7,6 @@ one (404). Changes go through ``marketplace.lifecycle`` / ``marketplace.listings
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -20,10 +18,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from backoffice.security import BadRequest, portal_view
+from backoffice.security import BadRequest, date_param, number_param, portal_view
 from common import spreadsheets
 from common.errors import DomainError
-from common.inputs import has_nul, whole_number
+from common.inputs import has_nul
 from common.money import format_vnd
 from fairs import links, qr
 from marketplace import access, lifecycle, listings, parcels, refunds, settlement
@@ -49,32 +47,12 @@ MAX_SEARCH = 100
 # -- shared ---------------------------------------------------------------------------
 
 
-def _int_param(request, name: str, minimum: int = 1) -> int | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    number = whole_number(raw, max_digits=12)
-    if number is None or number < minimum:
-        raise BadRequest(f"Tham số «{name}» không hợp lệ.")
-    return number
-
-
-def _date_param(request, name: str) -> datetime.date | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"Ngày «{name}» phải có dạng YYYY-MM-DD.") from None
-
-
 def _producer_filter(request, queryset, field="producer_id"):
     """The ?htx= filter: one of the user's cooperatives (404 otherwise). A member of
     several chooses among them; platform staff, who work for every cooperative (8,000 of
     them), arrive with one named by the cooperatives section's links, so no page lists
     every producer."""
-    producer_id = _int_param(request, "htx")
+    producer_id = number_param(request.GET, "htx")
     scoped = access.producers_for(request.user)
     producer = None
     if producer_id is not None:
@@ -109,7 +87,7 @@ def filtered_orders(request):
         if status not in CooperativeOrderStatus.values:
             raise BadRequest("Trạng thái không hợp lệ.")
         queryset = queryset.filter(status=status)
-    date_from, date_to = _date_param(request, "tu_ngay"), _date_param(request, "den_ngay")
+    date_from, date_to = date_param(request.GET, "tu_ngay"), date_param(request.GET, "den_ngay")
     if date_from:
         queryset = queryset.filter(created_at__date__gte=date_from)
     if date_to:
@@ -160,7 +138,7 @@ def home(request):
 @portal_view
 def order_list(request):
     queryset, filters, producers, producer = filtered_orders(request)
-    page_number = _int_param(request, "trang") or 1
+    page_number = number_param(request.GET, "trang") or 1
     paginator = Paginator(
         queryset.select_related("producer").only(*LIST_FIELDS),
         PAGE_SIZE,
@@ -422,7 +400,7 @@ def listing_page(request, *, error: str | None = None, error_id: int | None = No
     else:
         ids = queryset.order_by("product__name", "pk").values_list("pk", flat=True)
         try:
-            page = Paginator(ids, PAGE_SIZE).page(_int_param(request, "trang") or 1)
+            page = Paginator(ids, PAGE_SIZE).page(number_param(request.GET, "trang") or 1)
         except EmptyPage:
             raise Http404("Trang không tồn tại / No such page.") from None
         shown = access.listings_for(request.user).filter(pk__in=list(page.object_list))
@@ -454,7 +432,7 @@ def _statement_entries(request):
 @portal_view
 def statement(request):
     entries, producer, producers = _statement_entries(request)
-    page_number = _int_param(request, "trang") or 1
+    page_number = number_param(request.GET, "trang") or 1
     paginator = Paginator(entries.order_by("-created_at", "-id"), 50)
     try:
         page = paginator.page(page_number)

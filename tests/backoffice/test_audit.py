@@ -108,7 +108,7 @@ def test_the_log_page_filters_by_actor_and_kind(orders, tan_cuong_staff, platfor
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [
-        ({"loai": "abc"}, 400, "Tham số «loai» không hợp lệ."),
+        ({"loai": "abc"}, 400, "Tham số «loai» không hợp lệ / Invalid «loai»."),
         ({"loai": "999999"}, 400, "Unknown kind of record."),
         ({"tu_ngay": "2026-13-01"}, 400, "phải có dạng YYYY-MM-DD"),
         ({"nguoi": "a\x00b"}, 400, "must not contain NUL"),
