@@ -219,7 +219,9 @@ def test_pages_cost_a_fixed_number_of_queries_whatever_their_size(client, db, tm
     # one page; a search also counts its matches), products, images, OCOP facts; the
     # home page counts its 5★ products and looks for featured products the staff chose
     assert large == {"/san-pham/": 6, "/tim-kiem/?q=banh+da": 7, "/": 7}
-    assert queries_for(client, f"/san-pham/{slug}/") == 5
+    # the product page: configuration, its product, stock, photos, OCOP facts and the
+    # cooperative's profile (marketplace.cooperatives.public_profile)
+    assert queries_for(client, f"/san-pham/{slug}/") == 6
 
 
 def test_english_is_one_click_away_and_remembered(client, catalogue):
