@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from saleor.core.exceptions import AllocationError, InsufficientStock
@@ -198,9 +199,22 @@ class SaleorCatalogue:
         return StockLevel(quantity=row.quantity, allocated=allocated)
 
     def set_stock(self, product: Product, warehouse_id: int, quantity: int) -> None:
-        Stock.objects.filter(product_variant__product=product, warehouse_id=warehouse_id).update(
-            quantity=quantity
+        rows = Stock.objects.select_for_update(of=("self",)).filter(
+            product_variant__product=product, warehouse_id=warehouse_id
         )
+        for row in rows:
+            if row.quantity == quantity:
+                continue
+            before, row.quantity = row.quantity, quantity
+            Stock.objects.filter(pk=row.pk).update(quantity=quantity)
+            # Saleor's Stock is not tracked by the audit log (its checkout and fulfilment
+            # save stock with F() expressions, thousands a day); a person's edit of it
+            # is, written here with the request's actor (config/audit.py).
+            LogEntry.objects.log_create(
+                row,
+                action=LogEntry.Action.UPDATE,
+                changes={"quantity": [str(before), str(quantity)]},
+            )
         search_outbox.mark_products([product.pk])
 
     def set_published(self, product_ids: Iterable[int], published: bool) -> int:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from graphql_relay import to_global_id
+from saleor.warehouse.models import Stock
 
 from marketplace.models import CooperativeOrder, CooperativeSettings
 from tests.routing.marketplace import client_for
@@ -39,6 +40,27 @@ def test_a_cooperatives_accept_is_logged_with_its_member_as_actor(orders, tan_cu
     [(actor, action, changes)] = entries_for(CooperativeOrder, part.pk)
     assert (actor, action) == ("ban.hang@tancuong.test", LogEntry.Action.UPDATE)
     assert changes["status"] == ["new", "accepted"]
+
+
+def test_a_members_stock_edit_is_logged_with_the_member_as_actor(catalog, tai_hoan_staff):
+    # Given Tài Hoan's miến dong with 40 in stock (Saleor's Stock is not tracked as a
+    # model: its checkout saves stock all day)
+    [stock] = Stock.objects.filter(product_variant=catalog.mien_dong)
+    assert (stock.quantity, entries_for(Stock, stock.pk)) == (40, [])
+
+    # When the member sets it to 35 in the portal, the price unchanged
+    response = client_for(tai_hoan_staff).post(
+        reverse("portal:listing_update", args=[catalog.mien_dong.product.ocop.pk]),
+        {"gia": "125000", "ton_kho": "35"},
+    )
+
+    # Then the stock is 35 and the edit is logged with the member, before and after
+    assert response.status_code == 302
+    stock.refresh_from_db()
+    assert stock.quantity == 35
+    assert entries_for(Stock, stock.pk) == [
+        ("ban.hang@taihoan.test", LogEntry.Action.UPDATE, {"quantity": ["40", "35"]})
+    ]
 
 
 def test_a_staff_graphql_write_is_logged_with_the_jwt_user(ocop_product, platform_staff):
