@@ -44,3 +44,38 @@ def test_each_role_gets_its_status(world, cell: Cell):
             transaction.set_rollback(True)
     # Then every role gets exactly its cell's status
     assert got == cell.expected
+
+
+def staff_route_names() -> set[str]:
+    """Every named route of the back office's areas (the old per-area login pages, which
+    only redirect to the one sign-in, aside)."""
+    from django.urls import get_resolver
+
+    names = set()
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            path = prefix + str(pattern.pattern).lstrip("^")
+            if hasattr(pattern, "url_patterns"):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, path, inner)
+            elif pattern.name and path.startswith(STAFF_AREAS):
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names - {"portal:login", "fairs:login", "storefront-staff-login"}
+
+
+STAFF_AREAS = ("quan-tri/", "htx/", "tinh/", "cau-hinh-cua-hang/")
+
+
+def test_every_back_office_route_has_a_cell(world):
+    from urllib.parse import urlsplit
+
+    from django.urls import resolve
+
+    # Given every cell's URL, resolved to its route
+    covered = {resolve(urlsplit(cell.url(world)).path).view_name for cell in CELLS}
+    # Then no route of a staff area is left out of the matrix
+    missing = sorted(staff_route_names() - covered)
+    assert missing == [], "\n".join(missing)

@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from tests.backoffice.screens import Cell, platform_only
+from tests.backoffice.roles import ROLES
+from tests.backoffice.screens import SIGN_IN, Cell, platform_only
 
 
 def _action(name: str):
@@ -12,6 +13,12 @@ def _action(name: str):
 
 
 CELLS = [
+    Cell(
+        "areas",
+        lambda world: reverse("backoffice-areas"),
+        # Every staff account sees the areas it has; a customer has none
+        {**dict.fromkeys(ROLES, 200), "anonymous": SIGN_IN, "customer": 403},
+    ),
     Cell("cooperatives list", lambda world: reverse("backoffice-cooperatives"), platform_only()),
     Cell(
         "cooperative page",

@@ -9,6 +9,7 @@ from marketplace.models import CooperativeOrder, OcopProduct
 from marketplace.routing import route_order
 from tests.backoffice.roles import World
 from tests.backoffice.screens import Cell, any_cooperative, cooperative_a
+from tests.backoffice.screens.provinces_area import stamp_batch
 from tests.routing.marketplace import place_order
 
 
@@ -108,4 +109,9 @@ CELLS = [
         any_cooperative(),
     ),
     Cell("portal stamps", lambda world: reverse("portal:stamps"), any_cooperative()),
+    Cell(
+        "portal stamp sheet",
+        lambda world: reverse("portal:stamp_sheet", args=[stamp_batch(world).pk]),
+        cooperative_a(),
+    ),
 ]
