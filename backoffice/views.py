@@ -23,6 +23,7 @@ from common import spreadsheets
 from common.errors import DomainError
 from common.inputs import has_nul
 from common.money import format_vnd
+from common.phones import normalise_phone
 from fairs import links, qr
 from marketplace import access, lifecycle, listings, parcels, refunds, settlement
 from marketplace.models import (
@@ -97,7 +98,12 @@ def filtered_orders(request):
         raise BadRequest("Từ khoá tìm kiếm quá dài.")
     if has_nul(search):
         raise BadRequest("Từ khoá tìm kiếm không được chứa ký tự NUL (\\x00).")
-    if search:
+    phone = normalise_phone(search) if search else None
+    if phone:
+        # A whole phone number, however it is typed: the parts' indexed copy, exactly
+        # (a LIKE over four columns and the lines took 1.4 s at 130,000 parts).
+        queryset = queryset.filter(customer_phone=phone)
+    elif search:
         matches = (
             Q(number__icontains=search)
             | Q(customer_name__icontains=search)

@@ -80,6 +80,10 @@ def test_platform_staff_see_every_cooperative(orders, platform_staff):
         ("?q=hoa@example", [1]),
         ("?q=Miến dong", [0, 1]),
         ("?q=Trà", []),  # the other cooperative's product finds nothing here
+        # a whole phone number, however typed (both customers gave +84 912 345 678)
+        ("?q=0912 345 678", [0, 1]),
+        ("?q=%2B84 912.345.678", [0, 1]),
+        ("?q=0987 654 321", []),
         ("?trang_thai=accepted", [0]),
         ("?trang_thai=new", [1]),
         ("?tu_ngay=2000-01-01&den_ngay=2100-01-01", [0, 1]),
