@@ -9,13 +9,13 @@ login and CSRF on these views only, see ``backoffice.security``). Every query st
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice.security import signed_in_area
+from backoffice.security import post_only, signed_in_area
 from common import spreadsheets
 from common.inputs import whole_number
 from common.money import format_vnd
@@ -71,12 +71,6 @@ def _fair_product(fair: Fair, pk: int) -> FairProduct:
     if fair_product is None:
         raise Http404("Không tìm thấy sản phẩm / Product not found.")
     return fair_product
-
-
-def _post_only(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
 
 
 def _context(request, **extra) -> dict:
@@ -213,7 +207,7 @@ def fair_detail(request, pk: int):
 
 @fair_staff_view
 def fair_cooperatives(request, pk: int):
-    if (refused := _post_only(request)) is not None:
+    if (refused := post_only(request)) is not None:
         return refused
     fair = _fair(request, pk)
     form = CooperativesForm(request.POST, producers=access.producers_for_fair(fair))
@@ -232,7 +226,7 @@ def fair_cooperatives(request, pk: int):
 
 @fair_staff_view
 def booth_add(request, pk: int):
-    if (refused := _post_only(request)) is not None:
+    if (refused := post_only(request)) is not None:
         return refused
     fair = _fair(request, pk)
     form = BoothForm(request.POST, fair=fair)
@@ -271,7 +265,7 @@ def booth_edit(request, pk: int, item: int):
 
 @fair_staff_view
 def booth_delete(request, pk: int, item: int):
-    if (refused := _post_only(request)) is not None:
+    if (refused := post_only(request)) is not None:
         return refused
     fair = _fair(request, pk)
     try:
@@ -283,7 +277,7 @@ def booth_delete(request, pk: int, item: int):
 
 @fair_staff_view
 def product_add(request, pk: int):
-    if (refused := _post_only(request)) is not None:
+    if (refused := post_only(request)) is not None:
         return refused
     fair = _fair(request, pk)
     form = FairProductForm(request.POST, fair=fair, products=_addable_products(fair))
@@ -331,7 +325,7 @@ def product_edit(request, pk: int, item: int):
 
 @fair_staff_view
 def product_delete(request, pk: int, item: int):
-    if (refused := _post_only(request)) is not None:
+    if (refused := post_only(request)) is not None:
         return refused
     fair = _fair(request, pk)
     try:

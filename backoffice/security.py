@@ -11,7 +11,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware
@@ -26,6 +26,13 @@ with_user = decorator_from_middleware(AuthenticationMiddleware)
 
 class BadRequest(Exception):
     """Malformed input: answered with 400."""
+
+
+def post_only(request) -> HttpResponseNotAllowed | None:
+    """The 405 answer to anything but POST on an action's URL, else None."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
 
 
 def number_param(data, name: str, minimum: int = 1, *, required: bool = False) -> int | None:

@@ -9,13 +9,13 @@ contacts: a manager or platform staff edit it; the storefront shows it). The wri
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from backoffice.security import BadRequest, portal_view
+from backoffice.security import BadRequest, portal_view, post_only
 from common.banks import bank_choices, bank_name, masked_account_number
 from common.errors import DomainError, bilingual
 from common.inputs import whole_number
@@ -63,12 +63,6 @@ def _page(request, template: str, producer, producers, status=200, **extra):
     )
 
 
-def _post_only(request):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
-
-
 def _manager_of(request, producer: Producer) -> None:
     if not access.manages_cooperative(request.user, producer.pk):
         raise PermissionDenied(NOT_MANAGER)
@@ -112,7 +106,7 @@ def team(request):
 
 @portal_view
 def team_invite(request):
-    refused = _post_only(request)
+    refused = post_only(request)
     if refused:
         return refused
     producer, producers = _posted_cooperative(request)
@@ -127,7 +121,7 @@ def team_invite(request):
 
 @portal_view
 def team_remove(request, pk: int):
-    refused = _post_only(request)
+    refused = post_only(request)
     if refused:
         return refused
     membership = (
@@ -192,7 +186,7 @@ def payout_account(request):
 
 @portal_view
 def payout_account_request(request):
-    refused = _post_only(request)
+    refused = post_only(request)
     if refused:
         return refused
     producer, producers = _posted_cooperative(request)
@@ -229,7 +223,7 @@ def profile(request):
 
 @portal_view
 def profile_save(request):
-    refused = _post_only(request)
+    refused = post_only(request)
     if refused:
         return refused
     producer, producers = _posted_cooperative(request)
